@@ -1,0 +1,106 @@
+package dev.entropysentinel.schemas;
+
+import static dev.entropysentinel.schemas.internal.Require.atMost;
+import static dev.entropysentinel.schemas.internal.Require.finite;
+import static dev.entropysentinel.schemas.internal.Require.finiteMap;
+import static dev.entropysentinel.schemas.internal.Require.id;
+import static dev.entropysentinel.schemas.internal.Require.nonNegative;
+import static dev.entropysentinel.schemas.internal.Require.present;
+import static dev.entropysentinel.schemas.internal.Require.version;
+
+import java.util.Map;
+
+/**
+ * Token statistics of one training step of one rank. Everything a merge needs is a sum or a count
+ * (means are derived), so the stream processor can combine the ranks of a step exactly.
+ *
+ * <p>Token sums run over the valid (unmasked) response tokens of the rank's batch: {@code
+ * entropySum} is the sum of per-token entropies of the full next-token distribution, {@code
+ * klSum} of the per-token approximate KL to the rollout policy, {@code steerWeightSum} of STEER
+ * weights (1 per token for other methods). Response sums run over sampled responses. Entropy
+ * changes are token means over the step's sampled states, {@code entropyChangePredicted} from
+ * Lemma 1 (−Cov(log π, Δz)) and {@code entropyChangeMeasured} from the logits before and after.
+ *
+ * @throws InvalidRecordException from the constructor when a field is missing or out of range
+ */
+public record StepStats(
+    String schemaVersion,
+    String runId,
+    String host,
+    int rank,
+    int worldSize,
+    long step,
+    long timestampMs,
+    String method,
+    Map<String, Double> methodParams,
+    long tokenCount,
+    double entropySum,
+    long responseCount,
+    double rewardSum,
+    long correctCount,
+    double responseLengthSum,
+    long clipLowCount,
+    long clipHighCount,
+    long detachedCount,
+    long penalizedCount,
+    double steerWeightMin,
+    double steerWeightSum,
+    Covariance covariance,
+    double klSum,
+    double gradNorm,
+    double stepTimeMs,
+    double entropyChangePredicted,
+    double entropyChangeMeasured) implements WireRecord {
+
+  public StepStats {
+    version(schemaVersion);
+    id("runId", runId);
+    id("host", host);
+    nonNegative("rank", rank);
+    if (worldSize < 1) {
+      throw new InvalidRecordException("worldSize", "must be >= 1, was " + worldSize);
+    }
+    if (rank >= worldSize) {
+      throw new InvalidRecordException("rank", "must be < worldSize (" + worldSize + "), was " + rank);
+    }
+    nonNegative("step", step);
+    nonNegative("timestampMs", timestampMs);
+    id("method", method);
+    methodParams = finiteMap("methodParams", methodParams);
+    nonNegative("tokenCount", tokenCount);
+    nonNegative("entropySum", entropySum);
+    nonNegative("responseCount", responseCount);
+    finite("rewardSum", rewardSum);
+    atMost("correctCount", nonNegative("correctCount", correctCount), responseCount, "responseCount");
+    nonNegative("responseLengthSum", responseLengthSum);
+    atMost("clipLowCount", nonNegative("clipLowCount", clipLowCount), tokenCount, "tokenCount");
+    atMost("clipHighCount", nonNegative("clipHighCount", clipHighCount), tokenCount, "tokenCount");
+    atMost("detachedCount", nonNegative("detachedCount", detachedCount), tokenCount, "tokenCount");
+    atMost("penalizedCount", nonNegative("penalizedCount", penalizedCount), tokenCount, "tokenCount");
+    nonNegative("steerWeightMin", steerWeightMin);
+    nonNegative("steerWeightSum", steerWeightSum);
+    present("covariance", covariance);
+    finite("klSum", klSum);
+    nonNegative("gradNorm", gradNorm);
+    nonNegative("stepTimeMs", stepTimeMs);
+    finite("entropyChangePredicted", entropyChangePredicted);
+    finite("entropyChangeMeasured", entropyChangeMeasured);
+  }
+
+  /** Token-mean entropy, the quantity the entropy–performance law is written in. */
+  public double entropyMean() {
+    return tokenCount == 0 ? 0 : entropySum / tokenCount;
+  }
+
+  public double rewardMean() {
+    return responseCount == 0 ? 0 : rewardSum / responseCount;
+  }
+
+  public double accuracy() {
+    return responseCount == 0 ? 0 : (double) correctCount / responseCount;
+  }
+
+  public double responseLengthMean() {
+    return responseCount == 0 ? 0 : responseLengthSum / responseCount;
+  }
+}
