@@ -12,11 +12,9 @@ import picocli.CommandLine.Command;
     name = "sentinel",
     mixinStandardHelpOptions = true,
     versionProvider = Sentinel.Version.class,
-    description = {
-      "Entropy Sentinel: watches the policy entropy of RL runs of language models, fits the",
-      "entropy-performance law R = -a*exp(H) + b online, forecasts the ceiling and stops runs",
-      "that will plateau."
-    },
+    usageHelpAutoWidth = true,
+    description = "Entropy Sentinel: watches the policy entropy of RL runs of language models, fits the "
+        + "entropy-performance law R = -a*exp(H) + b online, forecasts the ceiling and stops runs that will plateau.",
     subcommands = {
       BrokerCommand.class,
       BenchCommand.class,

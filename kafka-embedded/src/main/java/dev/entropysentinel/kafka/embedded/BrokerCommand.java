@@ -10,10 +10,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "broker",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs a real single-node Kafka broker (KRaft) on 127.0.0.1 with the Sentinel topics,",
-      "prints its bootstrap address, and serves until Ctrl-C."
-    })
+    usageHelpAutoWidth = true,
+    description = "Runs a real single-node Kafka broker (KRaft) on 127.0.0.1 with the Sentinel topics, "
+        + "prints its bootstrap address, and serves until Ctrl-C.")
 public final class BrokerCommand implements Callable<Integer> {
 
   @Option(names = "--port", defaultValue = "9092", description = "PLAINTEXT port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
