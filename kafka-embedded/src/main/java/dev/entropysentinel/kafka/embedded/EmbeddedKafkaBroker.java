@@ -16,10 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -174,21 +172,36 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     for (String name : Topics.ALL) {
       topics.add(new NewTopic(name, config.partitions(), (short) 1).configs(topicConfig));
     }
+    createAndAwait(topics, config.startupTimeout());
+  }
+
+  /** Creates (idempotently) another topic, e.g. for a test, and waits for its partitions' leaders. */
+  public void createTopic(String name, int partitions) {
+    createAndAwait(List.of(new NewTopic(name, partitions, (short) 1)), java.time.Duration.ofSeconds(30));
+  }
+
+  private void createAndAwait(List<NewTopic> topics, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = Admin.create(adminProperties())) {
       for (NewTopic topic : topics) {
         try {
-          admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+          admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
           }
         }
       }
-      awaitLeaders(admin, topics.stream().map(NewTopic::name).collect(Collectors.toSet()), config.partitions(),
-          System.nanoTime() + config.startupTimeout().toNanos());
+      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+      for (NewTopic topic : topics) {
+        for (int i = 0; i < topic.numPartitions(); i++) {
+          partitions.put(new TopicPartition(topic.name(), i), OffsetSpec.latest());
+        }
+      }
+      awaitLeaders(admin, partitions, deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
+      throw new IllegalStateException("interrupted while creating topics on " + bootstrapServers, e);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("timed out creating topics on " + bootstrapServers, e);
     }
@@ -198,17 +211,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * Waits until ListOffsets succeeds on every partition, i.e. each has a leader: an idempotent
    * producer writing before that can lose its first batch (see docs/servers.md).
    */
-  private static void awaitLeaders(Admin admin, Set<String> topics, int partitions, long deadlineNanos)
+  private static void awaitLeaders(Admin admin, Map<TopicPartition, OffsetSpec> partitions, long deadlineNanos)
       throws InterruptedException {
-    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    for (String t : topics) {
-      for (int i = 0; i < partitions; i++) {
-        request.put(new TopicPartition(t, i), OffsetSpec.latest());
-      }
-    }
     while (true) {
       try {
-        admin.listOffsets(request).all().get(5, TimeUnit.SECONDS);
+        admin.listOffsets(partitions).all().get(5, TimeUnit.SECONDS);
         return;
       } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
         if (System.nanoTime() > deadlineNanos) {
@@ -216,25 +223,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         Thread.sleep(50);
       }
-    }
-  }
-
-  /** Creates (idempotently) more topics, e.g. for a test, and waits for their leaders. */
-  public void createTopic(String name, int partitions) {
-    try (Admin admin = Admin.create(adminProperties())) {
-      try {
-        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
-        }
-      }
-      awaitLeaders(admin, Set.of(name), partitions, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topic " + name, e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("timed out creating topic " + name, e);
     }
   }
 
