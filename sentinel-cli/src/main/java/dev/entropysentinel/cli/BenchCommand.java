@@ -1,5 +1,6 @@
 package dev.entropysentinel.cli;
 
+import dev.entropysentinel.forecaster.cli.FitBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print side-by-side ratios (see each subcommand).",
-    subcommands = {})
+    subcommands = {FitBenchCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

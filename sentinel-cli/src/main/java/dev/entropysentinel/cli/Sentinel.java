@@ -1,5 +1,6 @@
 package dev.entropysentinel.cli;
 
+import dev.entropysentinel.forecaster.cli.ReplayCommand;
 import dev.entropysentinel.kafka.embedded.BrokerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       BrokerCommand.class,
       BenchCommand.class,
+      ReplayCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Sentinel implements Runnable {

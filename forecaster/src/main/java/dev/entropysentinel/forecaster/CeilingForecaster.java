@@ -1,0 +1,162 @@
+package dev.entropysentinel.forecaster;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.OptionalDouble;
+import dev.entropysentinel.forecaster.internal.BurnIn;
+import dev.entropysentinel.forecaster.internal.CandidateModel;
+import org.apache.commons.math3.distribution.TDistribution;
+
+/**
+ * Forecasts the validation score at a later step (usually the run's planned last step) from the
+ * validations and entropies seen so far.
+ *
+ * <p>Why a combination: on real runs a least-squares entropy law fitted on the first points loses
+ * to simply carrying the last score forward, and a pow3 step curve does worse still. No single
+ * model is right for every run, so each candidate ({@link CandidateModel}) is checked out of
+ * sample inside the data already seen (rolling origin: fit on the first i points after the burn-in,
+ * predict every later point) and earns weight in inverse proportion to its squared error relative
+ * to the last value's on the same checks. Earned weight is shrunk by n / (n + n0) for n checks, so
+ * with thin evidence the forecast stays at the last value. The interval adds the checks' error
+ * variance and the weighted disagreement between the models, so it widens exactly when the
+ * models extrapolate apart; its quantile is Student's t with one degree of freedom per check, so
+ * an error variance estimated from two checks is not trusted like one estimated from twenty.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class CeilingForecaster {
+  /**
+   * Smallest history an out-of-sample check starts from: the first point after a burn-in sits on
+   * the tail of the jump, so checks from it alone would charge the last value for the jump; with
+   * only two points it is still used, as the single check available.
+   */
+  private static final int FIRST_ORIGIN = 2;
+  private final ForecastConfig config;
+
+  public CeilingForecaster(ForecastConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Forecasts the score at {@code targetStep}.
+   *
+   * @param validations validation points seen so far, ordered by step
+   * @param entropy entropy per step seen so far
+   * @param targetStep the step to forecast
+   * @return a forecast, or the reason there is none yet
+   */
+  public ForecastResult forecast(List<ValidationPoint> validations, NavigableMap<Integer, Double> entropy, int targetStep) {
+    if (validations.size() < config.minValidationPoints() || entropy.isEmpty()) {
+      return new ForecastResult(null, "insufficient data: " + validations.size()
+          + " validation point(s) with an entropy so far, need " + config.minValidationPoints(),
+          EntropyLawFit.empty(), 0);
+    }
+    int burnIn = BurnIn.end(validations, config.burnInJumpShare());
+    List<ValidationPoint> points = validations.subList(burnIn, validations.size());
+    EntropyLawFit fit = EntropyLawFit.empty();
+    for (ValidationPoint p : points) {
+      fit = fit.add(p.entropy(), p.score());
+    }
+    Checks checks = check(points, entropy);
+    Map<CandidateModel, Double> candidates = new EnumMap<>(CandidateModel.class);
+    Map<CandidateModel, Double> weights = new EnumMap<>(CandidateModel.class);
+    for (CandidateModel model : CandidateModel.values()) {
+      OptionalDouble prediction = model.predict(points, entropy, targetStep);
+      double weight = checks.weight(model, config.shrinkagePseudoCount());
+      if (prediction.isPresent()) {
+        candidates.put(model, prediction.getAsDouble());
+        if (weight > 0) {
+          weights.put(model, weight);
+        }
+      }
+    }
+    double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
+    weights.replaceAll((m, w) -> w / total);
+    double value = 0;
+    double errorVariance = 0;
+    for (Map.Entry<CandidateModel, Double> e : weights.entrySet()) {
+      value += e.getValue() * candidates.get(e.getKey());
+      errorVariance += e.getValue() * checks.meanSquaredError(e.getKey());
+    }
+    double disagreement = 0;
+    for (Map.Entry<CandidateModel, Double> e : weights.entrySet()) {
+      double d = candidates.get(e.getKey()) - value;
+      disagreement += e.getValue() * d * d;
+    }
+    double sigma = Math.max(config.sigmaFloor(), Math.sqrt(errorVariance + disagreement));
+    double z = new TDistribution(Math.max(1, checks.count())).inverseCumulativeProbability((1 + config.coverage()) / 2);
+    CandidateModel driver = weights.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    Forecast forecast = new Forecast(targetStep, value, value - z * sigma, value + z * sigma, config.coverage(),
+        driver.label(), labelled(weights), labelled(candidates), checks.count());
+    String reason = String.format("%s drives the forecast (weight %.2f) after %d out-of-sample checks on %d "
+        + "validation points; %d burn-in point(s) excluded", driver.label(), weights.get(driver),
+        checks.count(), points.size(), burnIn);
+    return new ForecastResult(forecast, reason, fit, burnIn);
+  }
+
+  /** Rolling-origin checks: every origin with enough points predicts every later point. */
+  private static Checks check(List<ValidationPoint> points, NavigableMap<Integer, Double> entropy) {
+    Checks checks = new Checks();
+    int firstOrigin = Math.min(FIRST_ORIGIN, points.size() - 1);
+    for (int i = firstOrigin; i < points.size(); i++) {
+      List<ValidationPoint> history = points.subList(0, i);
+      NavigableMap<Integer, Double> seen = entropy.headMap(Math.max(history.get(i - 1).step(), entropy.firstKey()), true);
+      for (ValidationPoint target : points.subList(i, points.size())) {
+        double baseline = CandidateModel.LAST_VALUE.predict(history, seen, target.step()).orElseThrow() - target.score();
+        for (CandidateModel model : CandidateModel.values()) {
+          OptionalDouble p = model.predict(history, seen, target.step());
+          if (p.isPresent()) {
+            checks.add(model, p.getAsDouble() - target.score(), baseline);
+          }
+        }
+      }
+    }
+    return checks;
+  }
+
+  private static Map<String, Double> labelled(Map<CandidateModel, Double> byModel) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    byModel.forEach((m, v) -> out.put(m.label(), v));
+    return out;
+  }
+
+  /** Squared errors per model, next to the last value's on the same checks. */
+  private static final class Checks {
+    /** Guards the ratio of two sums of squares when either is zero (perfect agreement). */
+    private static final double TINY = 1e-12;
+
+    private final Map<CandidateModel, double[]> sums = new EnumMap<>(CandidateModel.class);
+
+    void add(CandidateModel model, double error, double baselineError) {
+      double[] s = sums.computeIfAbsent(model, m -> new double[3]);
+      s[0] += error * error;
+      s[1] += baselineError * baselineError;
+      s[2]++;
+    }
+
+    int count() {
+      double[] s = sums.get(CandidateModel.LAST_VALUE);
+      return s == null ? 0 : (int) s[2];
+    }
+
+    double meanSquaredError(CandidateModel model) {
+      double[] s = sums.get(model);
+      return s == null ? 0 : s[0] / s[2];
+    }
+
+    /** Last value 1; another model (n / (n + n0)) * (baseline SSE / model SSE), 0 when unchecked. */
+    double weight(CandidateModel model, double pseudoCount) {
+      if (model == CandidateModel.LAST_VALUE) {
+        return 1;
+      }
+      double[] s = sums.get(model);
+      if (s == null) {
+        return 0;
+      }
+      return s[2] / (s[2] + pseudoCount) * (s[1] + TINY) / (s[0] + TINY);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.entropysentinel.forecaster;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Settings of the detectors and the decision policy of a {@link RunMonitor}; each is validated
+ * here so a bad value is reported with its key.
+ *
+ * @param smoothingSteps span of the exponential moving average of the entropy (steps)
+ * @param collapseFraction entropy collapse when the smoothed entropy falls below this fraction of
+ *     its starting level
+ * @param explosionFactor entropy explosion when the smoothed entropy exceeds this multiple of its
+ *     lowest level ...
+ * @param sustainSteps ... for this many consecutive steps (also the consecutive misses for a broken fit)
+ * @param hysteresis relative margin by which a condition must clear before it can fire again
+ * @param fitTolerance a validation further than this from the law's prediction is a miss
+ * @param minRemainingGain STOP when even the forecast's upper bound gains less than this
+ * @param earlyFraction a collapse before this share of the planned steps is early
+ * @param targetScore INTERVENE on early collapse only if the forecast's upper bound is below this
+ * @param silenceTimeout a run with no record for longer than this is silent
+ * @param interventionChanges trainer parameters an INTERVENE asks for
+ * @param dryRun decide but only advise
+ */
+public record MonitorConfig(
+    int smoothingSteps,
+    double collapseFraction,
+    double explosionFactor,
+    int sustainSteps,
+    double hysteresis,
+    double fitTolerance,
+    double minRemainingGain,
+    double earlyFraction,
+    double targetScore,
+    Duration silenceTimeout,
+    Map<String, String> interventionChanges,
+    boolean dryRun) {
+
+  public MonitorConfig {
+    require(smoothingSteps >= 1, "monitor.smoothingSteps must be >= 1", smoothingSteps);
+    require(collapseFraction > 0 && collapseFraction < 1, "monitor.collapseFraction must be in (0, 1)", collapseFraction);
+    require(explosionFactor > 1 && Double.isFinite(explosionFactor), "monitor.explosionFactor must be > 1", explosionFactor);
+    require(sustainSteps >= 1, "monitor.sustainSteps must be >= 1", sustainSteps);
+    require(hysteresis >= 0 && hysteresis < 1, "monitor.hysteresis must be in [0, 1)", hysteresis);
+    require(fitTolerance > 0 && Double.isFinite(fitTolerance), "monitor.fitTolerance must be > 0", fitTolerance);
+    require(minRemainingGain >= 0 && Double.isFinite(minRemainingGain), "monitor.minRemainingGain must be >= 0", minRemainingGain);
+    require(earlyFraction > 0 && earlyFraction <= 1, "monitor.earlyFraction must be in (0, 1]", earlyFraction);
+    require(Double.isFinite(targetScore), "monitor.targetScore must be finite", targetScore);
+    require(silenceTimeout != null && !silenceTimeout.isNegative() && !silenceTimeout.isZero(),
+        "monitor.silenceTimeout must be positive", silenceTimeout);
+    interventionChanges = Map.copyOf(interventionChanges);
+  }
+
+  /**
+   * Defaults: collapse at a quarter of the starting entropy, explosion at twice the lowest for five
+   * steps, 0.1 score off the law is a miss, stop below one point of remaining gain, intervene with
+   * KL-Cov at the paper's 7B ratio (a fraction, 0.002 = 0.2%) on a collapse in the first half of
+   * the run whatever the target (1.0), advice only.
+   */
+  public static MonitorConfig ofDefaults() {
+    return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.01, 0.5, 1.0, Duration.ofMinutes(30),
+        Map.of("loss_mode", "kl_cov", "kl_cov_ratio", "0.002", "kl_coef", "1"), true);
+  }
+
+  /** A copy that only advises ({@code true}) or acts ({@code false}). */
+  public MonitorConfig withDryRun(boolean advise) {
+    return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
+        minRemainingGain, earlyFraction, targetScore, silenceTimeout, interventionChanges, advise);
+  }
+
+  private static void require(boolean ok, String rule, Object value) {
+    if (!ok) {
+      throw new IllegalArgumentException(rule + ", was " + value);
+    }
+  }
+}

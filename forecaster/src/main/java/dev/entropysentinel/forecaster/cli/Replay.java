@@ -1,0 +1,103 @@
+package dev.entropysentinel.forecaster.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.OptionalDouble;
+import dev.entropysentinel.forecaster.CeilingForecaster;
+import dev.entropysentinel.forecaster.EntropyLawFit;
+import dev.entropysentinel.forecaster.ForecastConfig;
+import dev.entropysentinel.forecaster.ForecastResult;
+import dev.entropysentinel.forecaster.ValidationPoint;
+import dev.entropysentinel.forecaster.ingest.MetricLog;
+import dev.entropysentinel.forecaster.ingest.RunSeries;
+import dev.entropysentinel.forecaster.internal.Pow3Curve;
+
+/**
+ * Replays a finished run as if it were live, the paper's protocol: everything up to
+ * {@code fitFraction} of the planned steps is known, the rest is only used to score. A pure
+ * function of the log, so the command and the tests share it.
+ */
+public final class Replay {
+  /** The final score is the mean of this many last validations (the scorer's definition). */
+  static final int FINAL_POINTS = 3;
+
+  private final ReplayOptions options;
+
+  public Replay(ReplayOptions options) {
+    this.options = options;
+  }
+
+  /** Runs the replay over {@code log}, named {@code name} in the report. */
+  public ReplayReport run(String name, MetricLog log) {
+    RunSeries series = RunSeries.from(log);
+    ReplayReport.Ingestion ingestion = new ReplayReport.Ingestion(
+        log.linesRead(), log.rows().size(), log.malformed(), log.malformedExamples());
+    if (series.entropy().isEmpty()) {
+      return empty(name, log, series, ingestion, "no entropy metric found (looked for "
+          + String.join(", ", RunSeries.ENTROPY_KEYS) + ")");
+    }
+    int steps = options.totalSteps() > 0 ? options.totalSteps() : series.entropy().lastKey();
+    double cut = options.fitFraction() * steps;
+    List<ValidationPoint> points = series.validationPoints();
+    List<ValidationPoint> early = points.stream().filter(p -> p.step() <= cut).toList();
+    NavigableMap<Integer, Double> earlyEntropy = series.entropy().headMap((int) Math.floor(cut), true);
+    ForecastResult result = new CeilingForecaster(options.forecast()).forecast(early, earlyEntropy, steps);
+    EntropyLawFit fit = result.fit();
+
+    List<ReplayReport.Nowcast> nowcast = new ArrayList<>();
+    double sse = 0;
+    int predicted = 0;
+    for (ValidationPoint p : points) {
+      if (p.step() > cut) {
+        Double prediction = finite(fit.predict(p.entropy()));
+        nowcast.add(new ReplayReport.Nowcast(p.step(), p.entropy(), prediction, p.score()));
+        if (prediction != null) {
+          sse += (prediction - p.score()) * (prediction - p.score());
+          predicted++;
+        }
+      }
+    }
+    ReplayReport.FinalForecast finalForecast = result.asOptional()
+        .map(f -> new ReplayReport.FinalForecast(f.value(), f.lo(), f.hi(), f.model(), f.weights(), f.candidates()))
+        .orElse(null);
+    MonitorReplay.Events events = MonitorReplay.run(series, steps, options);
+    return new ReplayReport(name, log.format().name(), series.entropyKey(), series.validationKey(), steps,
+        (int) Math.floor(cut), finite(fit.a()), finite(fit.b()), finite(fit.r2()), finite(fit.ceiling()),
+        finalForecast, result.reason(), result.burnInPoints(), actualFinal(series), baselines(series, cut, steps),
+        predicted == 0 ? null : Math.sqrt(sse / predicted), nowcast, events.detections(), events.decisions(),
+        ingestion);
+  }
+
+  private static ReplayReport empty(String name, MetricLog log, RunSeries series, ReplayReport.Ingestion ingestion,
+      String reason) {
+    return new ReplayReport(name, log.format().name(), series.entropyKey(), series.validationKey(), 0, 0,
+        null, null, null, null, null, reason, 0, actualFinal(series), Map.of(), null, List.of(), List.of(),
+        List.of(), ingestion);
+  }
+
+  /** The naive baselines the forecast must beat, made like the scorer's: on all early validations. */
+  private static Map<String, Double> baselines(RunSeries series, double cut, int steps) {
+    List<ValidationPoint> early = series.validation().headMap((int) Math.floor(cut), true).entrySet().stream()
+        .map(e -> new ValidationPoint(e.getKey(), e.getValue(), 0)).toList();
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (!early.isEmpty()) {
+      out.put("lastValue", early.get(early.size() - 1).score());
+      OptionalDouble pow3 = Pow3Curve.predict(early, steps);
+      pow3.ifPresent(v -> out.put("pow3", v));
+    }
+    return out;
+  }
+
+  private static Double actualFinal(RunSeries series) {
+    OptionalDouble mean = series.validation().descendingMap().values().stream().limit(FINAL_POINTS)
+        .mapToDouble(Double::doubleValue).average();
+    return mean.isPresent() ? mean.getAsDouble() : null;
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+}

@@ -1,0 +1,105 @@
+package dev.entropysentinel.forecaster.internal;
+
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.OptionalDouble;
+import dev.entropysentinel.forecaster.EntropyLawFit;
+import dev.entropysentinel.forecaster.ValidationPoint;
+import org.apache.commons.math3.distribution.TDistribution;
+
+/**
+ * The models the forecast combines. Each predicts the score at a target step from the validation
+ * points and entropies seen up to an origin step, so the same code serves the forecast and its
+ * out-of-sample checks.
+ */
+public enum CandidateModel {
+  /** Carries the last validation score forward: the baseline to beat. */
+  LAST_VALUE("last-value", 1) {
+    @Override
+    OptionalDouble raw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy, int targetStep) {
+      return OptionalDouble.of(history.get(history.size() - 1).score());
+    }
+  },
+  /**
+   * The entropy law's gain still to come, anchored at the last score:
+   * {@code R_last + s * a * (exp(H(now)) - exp(H(target)))}, with H from {@link EntropyTrajectory}.
+   * Anchoring drops the intercept, which early points fit poorly; {@code s} shrinks the gain by the
+   * slope's evidence (see {@link #significance}), so a law fitted on three noisy points does not
+   * extrapolate a trend it cannot tell from noise.
+   */
+  ENTROPY_LAW("entropy-law", 3) {
+    @Override
+    OptionalDouble raw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy, int targetStep) {
+      EntropyLawFit fit = EntropyLawFit.empty();
+      for (ValidationPoint p : history) {
+        fit = fit.add(p.entropy(), p.score());
+      }
+      ValidationPoint last = history.get(history.size() - 1);
+      EntropyTrajectory trajectory = EntropyTrajectory.fit(entropy, history.get(0).step(), entropy.lastKey());
+      double gain = fit.a() * (Math.exp(trajectory.predict(last.step())) - Math.exp(trajectory.predict(targetStep)));
+      double r = last.score() + significance(fit) * gain;
+      return Double.isFinite(r) ? OptionalDouble.of(r) : OptionalDouble.empty();
+    }
+  },
+  /** The pow3 step curve c - a (t + 1)^-alpha. */
+  POW3("pow3", 3) {
+    @Override
+    OptionalDouble raw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy, int targetStep) {
+      return Pow3Curve.predict(history, targetStep);
+    }
+  };
+
+  /** Scores are accuracies in [0, 1] or +-1 rewards: no forecast may leave [-1, 1]. */
+  private static final double SCORE_BOUND = 1.0;
+  /** Confidence at which a fitted slope counts as real. */
+  private static final double SIGNIFICANCE = 0.90;
+
+  private final String label;
+  private final int minPoints;
+
+  CandidateModel(String label, int minPoints) {
+    this.label = label;
+    this.minPoints = minPoints;
+  }
+
+  /** The name shown to users. */
+  public String label() {
+    return label;
+  }
+
+  /** Validation points this model needs before it can predict. */
+  public int minPoints() {
+    return minPoints;
+  }
+
+  /**
+   * Predicts the score at {@code targetStep} from {@code history} (validations up to the origin,
+   * oldest first) and {@code entropy} (per step, up to the origin); empty if it cannot.
+   */
+  public OptionalDouble predict(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy, int targetStep) {
+    if (history.size() < minPoints || entropy.isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    OptionalDouble r = raw(history, entropy, targetStep);
+    return r.isPresent() ? OptionalDouble.of(Math.max(-SCORE_BOUND, Math.min(SCORE_BOUND, r.getAsDouble()))) : r;
+  }
+
+  /**
+   * Positive-part shrinkage of a fitted slope by its t statistic, {@code max(0, 1 - (t_crit / t)^2)}
+   * with t_crit the two-sided {@link #SIGNIFICANCE} quantile of Student's t on n - 2 degrees of
+   * freedom: 0 for a slope not distinguishable from zero, near 1 for a clear one.
+   */
+  static double significance(EntropyLawFit fit) {
+    double t = Math.abs(fit.slope()) / fit.aStdErr();
+    if (fit.n() < 3 || !Double.isFinite(fit.slope())) {
+      return 0;
+    }
+    if (!(t < Double.POSITIVE_INFINITY)) {
+      return 1;
+    }
+    double critical = new TDistribution(fit.n() - 2).inverseCumulativeProbability((1 + SIGNIFICANCE) / 2);
+    return Math.max(0, 1 - (critical / t) * (critical / t));
+  }
+
+  abstract OptionalDouble raw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy, int targetStep);
+}
