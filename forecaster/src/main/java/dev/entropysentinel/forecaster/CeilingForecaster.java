@@ -5,7 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.OptionalDouble;
+import java.util.Optional;
+import java.util.function.IntToDoubleFunction;
 import dev.entropysentinel.forecaster.internal.BurnIn;
 import dev.entropysentinel.forecaster.internal.CandidateModel;
 import org.apache.commons.math3.distribution.TDistribution;
@@ -34,6 +35,11 @@ public final class CeilingForecaster {
    * only two points it is still used, as the single check available.
    */
   private static final int FIRST_ORIGIN = 2;
+  /**
+   * Only the most recent origins are checked: the cost of a forecast stays bounded on long runs
+   * (it is recomputed at every validation), and checks from a regime long past stop voting.
+   */
+  private static final int MAX_ORIGINS = 6;
   private final ForecastConfig config;
 
   public CeilingForecaster(ForecastConfig config) {
@@ -64,10 +70,10 @@ public final class CeilingForecaster {
     Map<CandidateModel, Double> candidates = new EnumMap<>(CandidateModel.class);
     Map<CandidateModel, Double> weights = new EnumMap<>(CandidateModel.class);
     for (CandidateModel model : CandidateModel.values()) {
-      OptionalDouble prediction = model.predict(points, entropy, targetStep);
+      Optional<IntToDoubleFunction> fitted = model.fit(points, entropy);
       double weight = checks.weight(model, config.shrinkagePseudoCount());
-      if (prediction.isPresent()) {
-        candidates.put(model, prediction.getAsDouble());
+      if (fitted.isPresent()) {
+        candidates.put(model, fitted.get().applyAsDouble(targetStep));
         if (weight > 0) {
           weights.put(model, weight);
         }
@@ -87,7 +93,7 @@ public final class CeilingForecaster {
       disagreement += e.getValue() * d * d;
     }
     double sigma = Math.max(config.sigmaFloor(), Math.sqrt(errorVariance + disagreement));
-    double z = new TDistribution(Math.max(1, checks.count())).inverseCumulativeProbability((1 + config.coverage()) / 2);
+    double z = new TDistribution(null, Math.max(1, checks.count())).inverseCumulativeProbability((1 + config.coverage()) / 2);
     CandidateModel driver = weights.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     Forecast forecast = new Forecast(targetStep, value, value - z * sigma, value + z * sigma, config.coverage(),
         driver.label(), labelled(weights), labelled(candidates), checks.count());
@@ -100,18 +106,17 @@ public final class CeilingForecaster {
   /** Rolling-origin checks: every origin with enough points predicts every later point. */
   private static Checks check(List<ValidationPoint> points, NavigableMap<Integer, Double> entropy) {
     Checks checks = new Checks();
-    int firstOrigin = Math.min(FIRST_ORIGIN, points.size() - 1);
+    int firstOrigin = Math.max(Math.min(FIRST_ORIGIN, points.size() - 1), points.size() - MAX_ORIGINS);
     for (int i = firstOrigin; i < points.size(); i++) {
       List<ValidationPoint> history = points.subList(0, i);
       NavigableMap<Integer, Double> seen = entropy.headMap(Math.max(history.get(i - 1).step(), entropy.firstKey()), true);
+      Map<CandidateModel, IntToDoubleFunction> fitted = new EnumMap<>(CandidateModel.class);
+      for (CandidateModel model : CandidateModel.values()) {
+        model.fit(history, seen).ifPresent(f -> fitted.put(model, f));
+      }
       for (ValidationPoint target : points.subList(i, points.size())) {
-        double baseline = CandidateModel.LAST_VALUE.predict(history, seen, target.step()).orElseThrow() - target.score();
-        for (CandidateModel model : CandidateModel.values()) {
-          OptionalDouble p = model.predict(history, seen, target.step());
-          if (p.isPresent()) {
-            checks.add(model, p.getAsDouble() - target.score(), baseline);
-          }
-        }
+        double baseline = fitted.get(CandidateModel.LAST_VALUE).applyAsDouble(target.step()) - target.score();
+        fitted.forEach((model, f) -> checks.add(model, f.applyAsDouble(target.step()) - target.score(), baseline));
       }
     }
     return checks;

@@ -2,7 +2,8 @@ package dev.entropysentinel.forecaster.internal;
 
 import java.util.List;
 import java.util.NavigableMap;
-import java.util.OptionalDouble;
+import java.util.Optional;
+import java.util.function.IntToDoubleFunction;
 import dev.entropysentinel.forecaster.EntropyLawFit;
 import dev.entropysentinel.forecaster.ValidationPoint;
 import org.apache.commons.math3.distribution.TDistribution;
@@ -16,8 +17,9 @@ public enum CandidateModel {
   /** Carries the last validation score forward: the baseline to beat. */
   LAST_VALUE("last-value", 1) {
     @Override
-    OptionalDouble raw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy, int targetStep) {
-      return OptionalDouble.of(history.get(history.size() - 1).score());
+    Optional<IntToDoubleFunction> fitRaw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy) {
+      double last = history.get(history.size() - 1).score();
+      return Optional.of(step -> last);
     }
   },
   /**
@@ -29,23 +31,25 @@ public enum CandidateModel {
    */
   ENTROPY_LAW("entropy-law", 3) {
     @Override
-    OptionalDouble raw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy, int targetStep) {
+    Optional<IntToDoubleFunction> fitRaw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy) {
       EntropyLawFit fit = EntropyLawFit.empty();
       for (ValidationPoint p : history) {
         fit = fit.add(p.entropy(), p.score());
       }
       ValidationPoint last = history.get(history.size() - 1);
       EntropyTrajectory trajectory = EntropyTrajectory.fit(entropy, history.get(0).step(), entropy.lastKey());
-      double gain = fit.a() * (Math.exp(trajectory.predict(last.step())) - Math.exp(trajectory.predict(targetStep)));
-      double r = last.score() + significance(fit) * gain;
-      return Double.isFinite(r) ? OptionalDouble.of(r) : OptionalDouble.empty();
+      double xNow = Math.exp(trajectory.predict(last.step()));
+      double slope = significance(fit) * fit.a();
+      return Double.isFinite(slope) && Double.isFinite(xNow)
+          ? Optional.of(step -> last.score() + slope * (xNow - Math.exp(trajectory.predict(step))))
+          : Optional.empty();
     }
   },
   /** The pow3 step curve c - a (t + 1)^-alpha. */
   POW3("pow3", 3) {
     @Override
-    OptionalDouble raw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy, int targetStep) {
-      return Pow3Curve.predict(history, targetStep);
+    Optional<IntToDoubleFunction> fitRaw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy) {
+      return Pow3Curve.fit(history);
     }
   };
 
@@ -73,15 +77,15 @@ public enum CandidateModel {
   }
 
   /**
-   * Predicts the score at {@code targetStep} from {@code history} (validations up to the origin,
-   * oldest first) and {@code entropy} (per step, up to the origin); empty if it cannot.
+   * Fits the model to {@code history} (validations up to the origin, oldest first) and
+   * {@code entropy} (per step, up to the origin); the result predicts the score at any later step,
+   * or is empty if the model cannot be fitted.
    */
-  public OptionalDouble predict(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy, int targetStep) {
+  public Optional<IntToDoubleFunction> fit(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy) {
     if (history.size() < minPoints || entropy.isEmpty()) {
-      return OptionalDouble.empty();
+      return Optional.empty();
     }
-    OptionalDouble r = raw(history, entropy, targetStep);
-    return r.isPresent() ? OptionalDouble.of(Math.max(-SCORE_BOUND, Math.min(SCORE_BOUND, r.getAsDouble()))) : r;
+    return fitRaw(history, entropy).map(f -> step -> Math.max(-SCORE_BOUND, Math.min(SCORE_BOUND, f.applyAsDouble(step))));
   }
 
   /**
@@ -97,9 +101,9 @@ public enum CandidateModel {
     if (!(t < Double.POSITIVE_INFINITY)) {
       return 1;
     }
-    double critical = new TDistribution(fit.n() - 2).inverseCumulativeProbability((1 + SIGNIFICANCE) / 2);
+    double critical = new TDistribution(null, fit.n() - 2).inverseCumulativeProbability((1 + SIGNIFICANCE) / 2);
     return Math.max(0, 1 - (critical / t) * (critical / t));
   }
 
-  abstract OptionalDouble raw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy, int targetStep);
+  abstract Optional<IntToDoubleFunction> fitRaw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy);
 }

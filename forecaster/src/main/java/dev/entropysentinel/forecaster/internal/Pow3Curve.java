@@ -2,7 +2,9 @@ package dev.entropysentinel.forecaster.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.IntToDoubleFunction;
 import dev.entropysentinel.forecaster.ValidationPoint;
 import org.apache.commons.math3.exception.MathIllegalStateException;
 import org.apache.commons.math3.fitting.SimpleCurveFitter;
@@ -15,7 +17,7 @@ import org.apache.commons.math3.analysis.ParametricUnivariateFunction;
  * exponent positive without a constrained optimiser.
  */
 public final class Pow3Curve {
-  private static final int MAX_ITERATIONS = 2000;
+  private static final int MAX_ITERATIONS = 200;
   /** Least squares on a few points has several local minima in alpha: start from each, keep the best. */
   private static final double[] START_EXPONENTS = {0.25, 0.5, 1, 2};
 
@@ -37,8 +39,13 @@ public final class Pow3Curve {
 
   /** Fits the curve and predicts the score at {@code targetStep}; empty when the fit fails. */
   public static OptionalDouble predict(List<ValidationPoint> points, int targetStep) {
+    return fit(points).map(curve -> OptionalDouble.of(curve.applyAsDouble(targetStep))).orElse(OptionalDouble.empty());
+  }
+
+  /** Fits the curve to {@code points} (at least three); empty when no start converges. */
+  public static Optional<IntToDoubleFunction> fit(List<ValidationPoint> points) {
     if (points.size() < 3) {
-      return OptionalDouble.empty();
+      return Optional.empty();
     }
     List<WeightedObservedPoint> observed = new ArrayList<>();
     double max = Double.NEGATIVE_INFINITY;
@@ -68,7 +75,10 @@ public final class Pow3Curve {
         // this start did not converge; another may
       }
     }
-    double value = bestParameters == null ? Double.NaN : POW3.value(targetStep, bestParameters);
-    return Double.isFinite(value) ? OptionalDouble.of(value) : OptionalDouble.empty();
+    if (bestParameters == null) {
+      return Optional.empty();
+    }
+    double[] p = bestParameters;
+    return Optional.of(step -> POW3.value(step, p));
   }
 }

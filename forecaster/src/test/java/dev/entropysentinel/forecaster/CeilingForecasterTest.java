@@ -1,0 +1,90 @@
+package dev.entropysentinel.forecaster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class CeilingForecasterTest {
+  private final CeilingForecaster forecaster = new CeilingForecaster(ForecastConfig.ofDefaults());
+
+  /** A run obeying the law: entropy decays toward zero, R = -a exp(H) + b, optional burn-in at 0. */
+  private static Run lawRun(int steps, int every, double noise, boolean burnIn) {
+    NavigableMap<Integer, Double> entropy = new TreeMap<>();
+    List<ValidationPoint> validations = new ArrayList<>();
+    for (int t = 1; t <= steps; t++) {
+      entropy.put(t, 0.5 * Math.exp(-t / 60.0) + 0.01);
+    }
+    for (int t = every; t <= steps; t += every) {
+      double h = entropy.get(t);
+      double r = 1.2 - 0.5 * Math.exp(h) + noise * Math.sin(3.7 * t);
+      validations.add(new ValidationPoint(t, burnIn && t <= every ? 0.0 : r, h));
+    }
+    return new Run(entropy, validations);
+  }
+
+  private record Run(NavigableMap<Integer, Double> entropy, List<ValidationPoint> validations) {
+    Run upTo(int step) {
+      return new Run(entropy.headMap(step, true), validations.stream().filter(v -> v.step() <= step).toList());
+    }
+
+    double scoreAt(int step) {
+      return 1.2 - 0.5 * Math.exp(entropy.get(step));
+    }
+  }
+
+  @Test
+  void oneValidationPointGivesNoForecastButAReason() {
+    Run run = lawRun(400, 10, 0, false).upTo(15);
+    ForecastResult result = forecaster.forecast(run.validations(), run.entropy(), 400);
+    assertThat(result.forecast()).isNull();
+    assertThat(result.reason()).contains("insufficient data").contains("1 validation point");
+  }
+
+  @Test
+  void aRunFollowingTheLawIsForecastBetterThanItsLastValueAndInsideTheInterval() {
+    Run full = lawRun(400, 10, 0.002, false);
+    Run early = full.upTo(60);
+    Forecast f = forecaster.forecast(early.validations(), early.entropy(), 400).forecast();
+    double truth = full.scoreAt(400);
+    double lastValue = early.validations().get(early.validations().size() - 1).score();
+    assertThat(Math.abs(f.value() - truth)).isLessThan(Math.abs(lastValue - truth));
+    assertThat(truth).isBetween(f.lo(), f.hi());
+    assertThat(f.model()).isEqualTo("entropy-law");
+  }
+
+  @Test
+  void aFlatRunIsForecastAtItsLevelByTheLastValue() {
+    NavigableMap<Integer, Double> entropy = new TreeMap<>();
+    List<ValidationPoint> validations = new ArrayList<>();
+    for (int t = 1; t <= 60; t++) {
+      entropy.put(t, 0.3);
+    }
+    for (int t = 10; t <= 60; t += 10) {
+      validations.add(new ValidationPoint(t, 0.6 + 0.003 * Math.sin(t), 0.3));
+    }
+    Forecast f = forecaster.forecast(validations, entropy, 400).forecast();
+    assertThat(f.value()).isCloseTo(0.6, within(0.01));
+    assertThat(f.model()).isEqualTo("last-value");
+    assertThat(f.weights().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-9));
+  }
+
+  @Test
+  void theBurnInJumpIsExcludedFromTheFit() {
+    Run early = lawRun(400, 10, 0, true).upTo(60);
+    ForecastResult result = forecaster.forecast(early.validations(), early.entropy(), 400);
+    assertThat(result.burnInPoints()).isEqualTo(1);
+    assertThat(result.fit().a()).isCloseTo(0.5, within(1e-6));
+  }
+
+  @Test
+  void badSettingsAreRejectedNamingTheKey() {
+    var e = assertThrows(IllegalArgumentException.class, () -> new ForecastConfig(2, 0.5, 1, 1.5, 0.005));
+    assertThat(e).hasMessage("forecast.coverage must be in (0, 1), was 1.5");
+  }
+}
