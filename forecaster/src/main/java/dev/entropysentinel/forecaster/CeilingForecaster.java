@@ -23,8 +23,9 @@ import org.apache.commons.math3.distribution.TDistribution;
  * to the last value's on the same checks. Earned weight is shrunk by n / (n + n0) for n checks, so
  * with thin evidence the forecast stays at the last value. The interval adds the checks' error
  * variance and the weighted disagreement between the models, so it widens exactly when the
- * models extrapolate apart; its quantile is Student's t with one degree of freedom per check, so
- * an error variance estimated from two checks is not trusted like one estimated from twenty.
+ * models extrapolate apart; the error variance starts from a prior worth a few checks and is
+ * updated by the checks (conjugate update), so neither two lucky agreeing points nor one burn-in
+ * jump decide the width alone.
  *
  * <p>Stateless and thread-safe.
  */
@@ -40,6 +41,8 @@ public final class CeilingForecaster {
    * (it is recomputed at every validation), and checks from a regime long past stop voting.
    */
   private static final int MAX_ORIGINS = 6;
+  /** Scores are accuracies in [0, 1] or +-1 rewards: no interval reaches past [-1, 1]. */
+  private static final double SCORE_BOUND = 1.0;
   private final ForecastConfig config;
 
   public CeilingForecaster(ForecastConfig config) {
@@ -60,7 +63,7 @@ public final class CeilingForecaster {
           + " validation point(s) with an entropy so far, need " + config.minValidationPoints(),
           EntropyLawFit.empty(), 0);
     }
-    int burnIn = BurnIn.end(validations, config.burnInJumpShare());
+    int burnIn = BurnIn.end(validations, config.burnInJumpShare(), config.burnInMinJump());
     List<ValidationPoint> points = validations.subList(burnIn, validations.size());
     EntropyLawFit fit = EntropyLawFit.empty();
     for (ValidationPoint p : points) {
@@ -82,20 +85,22 @@ public final class CeilingForecaster {
     double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
     weights.replaceAll((m, w) -> w / total);
     double value = 0;
-    double errorVariance = 0;
+    double squaredErrors = 0;
     for (Map.Entry<CandidateModel, Double> e : weights.entrySet()) {
       value += e.getValue() * candidates.get(e.getKey());
-      errorVariance += e.getValue() * checks.meanSquaredError(e.getKey());
+      squaredErrors += e.getValue() * checks.meanSquaredError(e.getKey()) * checks.count();
     }
     double disagreement = 0;
     for (Map.Entry<CandidateModel, Double> e : weights.entrySet()) {
       double d = candidates.get(e.getKey()) - value;
       disagreement += e.getValue() * d * d;
     }
-    double sigma = Math.max(config.sigmaFloor(), Math.sqrt(errorVariance + disagreement));
-    double z = new TDistribution(null, Math.max(1, checks.count())).inverseCumulativeProbability((1 + config.coverage()) / 2);
+    double dof = config.priorChecks() + checks.count();
+    double errorVariance = (config.priorChecks() * config.priorSigma() * config.priorSigma() + squaredErrors) / dof;
+    double halfWidth = new TDistribution(null, dof).inverseCumulativeProbability((1 + config.coverage()) / 2)
+        * Math.sqrt(errorVariance + disagreement);
     CandidateModel driver = weights.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-    Forecast forecast = new Forecast(targetStep, value, value - z * sigma, value + z * sigma, config.coverage(),
+    Forecast forecast = new Forecast(targetStep, value, Math.max(-SCORE_BOUND, value - halfWidth), Math.min(SCORE_BOUND, value + halfWidth), config.coverage(),
         driver.label(), labelled(weights), labelled(candidates), checks.count());
     String reason = String.format("%s drives the forecast (weight %.2f) after %d out-of-sample checks on %d "
         + "validation points; %d burn-in point(s) excluded", driver.label(), weights.get(driver),
@@ -106,7 +111,7 @@ public final class CeilingForecaster {
   /** Rolling-origin checks: every origin with enough points predicts every later point. */
   private static Checks check(List<ValidationPoint> points, NavigableMap<Integer, Double> entropy) {
     Checks checks = new Checks();
-    int firstOrigin = Math.max(Math.min(FIRST_ORIGIN, points.size() - 1), points.size() - MAX_ORIGINS);
+    int firstOrigin = Math.max(1, Math.max(Math.min(FIRST_ORIGIN, points.size() - 1), points.size() - MAX_ORIGINS));
     for (int i = firstOrigin; i < points.size(); i++) {
       List<ValidationPoint> history = points.subList(0, i);
       NavigableMap<Integer, Double> seen = entropy.headMap(Math.max(history.get(i - 1).step(), entropy.firstKey()), true);

@@ -6,19 +6,26 @@ package dev.entropysentinel.forecaster;
  *
  * @param minValidationPoints validation points (paired with an entropy) needed before any forecast
  * @param burnInJumpShare an early jump between two consecutive validations that makes up at least
- *     this share of the early score range marks the end of the burn-in (format-learning) phase
- * @param shrinkagePseudoCount prior weight, in validations, given to the last value: a model with
- *     n out-of-sample checks keeps n / (n + this) of its earned weight
+ *     this share of the early score range ...
+ * @param burnInMinJump ... and is at least this large (score units) marks the end of the burn-in
+ *     (format-learning) phase
+ * @param shrinkagePseudoCount prior weight, in checks, given to the last value: a model with n
+ *     out-of-sample checks keeps n / (n + this) of its earned weight
  * @param coverage nominal coverage of the forecast interval
- * @param sigmaFloor smallest standard deviation of the forecast error (score units): the sampling
- *     noise of a benchmark never vanishes even when a few early scores happen to agree
+ * @param priorSigma prior standard deviation of the forecast error (score units), before any check
+ * @param priorChecks how many checks the prior is worth: the error variance is
+ *     {@code (priorChecks * priorSigma^2 + sum of squared check errors) / (priorChecks + checks)},
+ *     the conjugate (scaled inverse chi-squared) update, and the quantile is Student's t with
+ *     {@code priorChecks + checks} degrees of freedom
  */
 public record ForecastConfig(
     int minValidationPoints,
     double burnInJumpShare,
+    double burnInMinJump,
     double shrinkagePseudoCount,
     double coverage,
-    double sigmaFloor) {
+    double priorSigma,
+    double priorChecks) {
 
   public ForecastConfig {
     if (minValidationPoints < 2) {
@@ -29,24 +36,30 @@ public record ForecastConfig(
       throw new IllegalArgumentException(
           "forecast.burnInJumpShare must be in (0, 1], was " + burnInJumpShare);
     }
-    if (!(shrinkagePseudoCount >= 0) || Double.isInfinite(shrinkagePseudoCount)) {
-      throw new IllegalArgumentException(
-          "forecast.shrinkagePseudoCount must be finite and >= 0, was " + shrinkagePseudoCount);
-    }
+    requireFiniteNonNegative("forecast.burnInMinJump", burnInMinJump);
+    requireFiniteNonNegative("forecast.shrinkagePseudoCount", shrinkagePseudoCount);
     if (!(coverage > 0 && coverage < 1)) {
       throw new IllegalArgumentException("forecast.coverage must be in (0, 1), was " + coverage);
     }
-    if (!(sigmaFloor >= 0) || Double.isInfinite(sigmaFloor)) {
-      throw new IllegalArgumentException("forecast.sigmaFloor must be finite and >= 0, was " + sigmaFloor);
+    requireFiniteNonNegative("forecast.priorSigma", priorSigma);
+    if (!(priorChecks > 0) || Double.isInfinite(priorChecks)) {
+      throw new IllegalArgumentException("forecast.priorChecks must be finite and > 0, was " + priorChecks);
     }
   }
 
   /**
-   * Defaults: two points (a trend needs two), a burn-in jump of half the early range, one
-   * pseudo-validation for the last value, a 90% interval, and a floor of 0.005, the sampling
-   * standard deviation of a ~10 000-sample benchmark at 50% accuracy.
+   * Defaults: two points (a trend needs two); a burn-in jump of half the early range and at least
+   * 0.1 (format learning moves scores by tens of points, noise by a few); one pseudo-check for
+   * the last value; a 90% interval; a prior error of 0.02, the sampling standard deviation of a
+   * ~600-problem benchmark at 50% accuracy, worth two checks.
    */
   public static ForecastConfig ofDefaults() {
-    return new ForecastConfig(2, 0.5, 1.0, 0.90, 0.005);
+    return new ForecastConfig(2, 0.5, 0.1, 1.0, 0.90, 0.02, 2.0);
+  }
+
+  private static void requireFiniteNonNegative(String key, double value) {
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException(key + " must be finite and >= 0, was " + value);
+    }
   }
 }

@@ -53,12 +53,12 @@ public record MonitorConfig(
 
   /**
    * Defaults: collapse at a quarter of the starting entropy, explosion at twice the lowest for five
-   * steps, 0.1 score off the law is a miss, stop below one point of remaining gain, intervene with
+   * steps, 0.1 score off the law is a miss, stop below two points (0.02) of remaining gain, intervene with
    * KL-Cov at the paper's 7B ratio (a fraction, 0.002 = 0.2%) on a collapse in the first half of
    * the run whatever the target (1.0), advice only.
    */
   public static MonitorConfig ofDefaults() {
-    return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.01, 0.5, 1.0, Duration.ofMinutes(30),
+    return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.02, 0.5, 1.0, Duration.ofMinutes(30),
         Map.of("loss_mode", "kl_cov", "kl_cov_ratio", "0.002", "kl_coef", "1"), true);
   }
 

@@ -6,15 +6,15 @@ import dev.entropysentinel.forecaster.ValidationPoint;
 /**
  * Finds the end of the burn-in: early in RLVR the model first learns the answer format, and the
  * score jumps (0.0 to 0.38 in one validation interval on a real 0.5B run) for reasons unrelated to
- * the entropy trade-off that the law describes. A single increase making up at least
- * {@code jumpShare} of the early score range marks that jump; the points before it are excluded,
- * provided at least two points remain to fit.
+ * the entropy trade-off that the law describes. A single increase of at least {@code minJump}
+ * making up at least {@code jumpShare} of the early score range marks that jump; the points
+ * before it say nothing about the run after it and are excluded, even if one point remains.
  */
 public final class BurnIn {
   private BurnIn() {}
 
   /** Index of the first validation point after the burn-in (0 when there is none). */
-  public static int end(List<ValidationPoint> points, double jumpShare) {
+  public static int end(List<ValidationPoint> points, double jumpShare, double minJump) {
     double max = points.stream().mapToDouble(ValidationPoint::score).max().orElse(0);
     double min = points.stream().mapToDouble(ValidationPoint::score).min().orElse(0);
     double range = max - min;
@@ -27,7 +27,7 @@ public final class BurnIn {
         best = i;
       }
     }
-    boolean isJump = range > 0 && best > 0 && bestJump >= jumpShare * range;
-    return isJump && points.size() - best >= 2 ? best : 0;
+    boolean isJump = best > 0 && bestJump >= minJump && bestJump >= jumpShare * range;
+    return isJump ? best : 0;
   }
 }
