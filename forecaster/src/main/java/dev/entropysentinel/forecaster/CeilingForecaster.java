@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.function.IntToDoubleFunction;
 import dev.entropysentinel.forecaster.internal.BurnIn;
 import dev.entropysentinel.forecaster.internal.CandidateModel;
+import dev.entropysentinel.forecaster.internal.RemainingGain;
 import org.apache.commons.math3.distribution.TDistribution;
 
 /**
@@ -82,6 +83,14 @@ public final class CeilingForecaster {
         }
       }
     }
+    RemainingGain gain = RemainingGain.estimate(points, entropy, targetStep, config.priorSigma(), config.coverage());
+    double lastScore = points.get(points.size() - 1).score();
+    if (checks.count() == 0 && gain.median() > 0) {
+      // Nothing has earned weight yet: the entropy-law prior, not the bare last value, is the default.
+      candidates.put(CandidateModel.ENTROPY_PRIOR, clamp(lastScore + gain.median()));
+      weights.clear();
+      weights.put(CandidateModel.ENTROPY_PRIOR, 1.0);
+    }
     double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
     weights.replaceAll((m, w) -> w / total);
     double value = 0;
@@ -99,13 +108,42 @@ public final class CeilingForecaster {
     double errorVariance = (config.priorChecks() * config.priorSigma() * config.priorSigma() + squaredErrors) / dof;
     double halfWidth = new TDistribution(null, dof).inverseCumulativeProbability((1 + config.coverage()) / 2)
         * Math.sqrt(errorVariance + disagreement);
+    double included = value - lastScore;
+    double priorShare = priorShare(config.priorChecks(), checks.count());
     CandidateModel driver = weights.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-    Forecast forecast = new Forecast(targetStep, value, Math.max(-SCORE_BOUND, value - halfWidth), Math.min(SCORE_BOUND, value + halfWidth), config.coverage(),
+    Forecast forecast = new Forecast(targetStep, value,
+        Math.max(-SCORE_BOUND, value - widened(halfWidth, priorShare * (included - gain.lower()))),
+        Math.min(SCORE_BOUND, value + widened(halfWidth, priorShare * (gain.upper() - included))), config.coverage(),
         driver.label(), labelled(weights), labelled(candidates), checks.count());
     String reason = String.format("%s drives the forecast (weight %.2f) after %d out-of-sample checks on %d "
-        + "validation points; %d burn-in point(s) excluded", driver.label(), weights.get(driver),
-        checks.count(), points.size(), burnIn);
+        + "validation points; %d burn-in point(s) excluded; entropy-law gain still ahead %.3f [%.3f, %.3f] "
+        + "with %.0f%% of the starting entropy left", driver.label(), weights.get(driver),
+        checks.count(), points.size(), burnIn, gain.median(), gain.lower(), gain.upper(), 100 * gain.uncollapsed());
     return new ForecastResult(forecast, reason, fit, burnIn);
+  }
+
+  /**
+   * One side of the interval: the checks' half-width {@code w} and the part {@code u} of the
+   * remaining entropy-law gain's quantile not already in the point forecast, added in quadrature,
+   * {@code sqrt(w^2 + max(0, u)^2)} (independent errors); so the interval reaches up as far as the
+   * entropy still to fall can carry the score, and stays as tight as the checks once it has collapsed.
+   */
+  static double widened(double halfWidth, double uncovered) {
+    double u = Math.max(0, uncovered);
+    return Math.sqrt(halfWidth * halfWidth + u * u);
+  }
+
+  /**
+   * Weight left to the entropy-law prior on the gain's spread after {@code n} out-of-sample
+   * checks, {@code n0 / (n0 + n)} with n0 the checks the prior is worth: many checks on which the
+   * score did not move while the run went on are evidence against a gain the prior expected.
+   */
+  static double priorShare(double priorChecks, int checks) {
+    return priorChecks / (priorChecks + checks);
+  }
+
+  private static double clamp(double score) {
+    return Math.max(-SCORE_BOUND, Math.min(SCORE_BOUND, score));
   }
 
   /** Rolling-origin checks: every origin with enough points predicts every later point. */

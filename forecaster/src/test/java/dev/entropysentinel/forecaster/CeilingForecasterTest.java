@@ -82,6 +82,46 @@ class CeilingForecasterTest {
     assertThat(result.fit().a()).isCloseTo(0.5, within(1e-6));
   }
 
+  /** Flat scores at {@code score}, entropy {@code h(t)}, validations every 10 steps up to {@code last}. */
+  private static Run flatScoreRun(int last, double score, java.util.function.IntToDoubleFunction h) {
+    NavigableMap<Integer, Double> entropy = new TreeMap<>();
+    List<ValidationPoint> validations = new ArrayList<>();
+    for (int t = 1; t <= last; t++) {
+      entropy.put(t, h.applyAsDouble(t));
+    }
+    for (int t = 10; t <= last; t += 10) {
+      validations.add(new ValidationPoint(t, score + 0.002 * Math.sin(t), entropy.get(t)));
+    }
+    return new Run(entropy, validations);
+  }
+
+  @Test
+  void aRunWhoseEntropyHasNotCollapsedGetsAnIntervalReachingUpward() {
+    Run run = flatScoreRun(20, 0.4, t -> 0.45);
+    Forecast f = forecaster.forecast(run.validations(), run.entropy(), 400).forecast();
+    assertThat(f.hi() - f.value()).isGreaterThan(0.1).isGreaterThan(1.5 * (f.value() - f.lo()));
+  }
+
+  @Test
+  void withNoOutOfSampleCheckTheEntropyPriorRaisesTheForecastOfAnUncollapsedRun() {
+    Run run = flatScoreRun(10, 0.4, t -> 0.45);
+    ForecastResult result = forecaster.forecast(List.of(new ValidationPoint(5, 0.0, 0.45), run.validations().get(0)),
+        run.entropy(), 400);
+    Forecast f = result.forecast();
+    assertThat(result.burnInPoints()).isEqualTo(1);
+    assertThat(f.model()).isEqualTo("entropy-prior");
+    assertThat(f.value()).isBetween(0.42, 0.5);
+    assertThat(result.reason()).contains("entropy-prior drives").contains("gain still ahead");
+  }
+
+  @Test
+  void aSaturatedRunWithCollapsedEntropyKeepsATightInterval() {
+    Run run = flatScoreRun(60, 0.6, t -> 0.5 * Math.exp(-t / 8.0) + 0.005);
+    Forecast f = forecaster.forecast(run.validations(), run.entropy(), 400).forecast();
+    assertThat(f.value()).isCloseTo(0.6, within(0.01));
+    assertThat(f.hi() - f.lo()).isLessThan(0.08);
+  }
+
   @Test
   void badSettingsAreRejectedNamingTheKey() {
     var e = assertThrows(IllegalArgumentException.class, () -> new ForecastConfig(2, 0.5, 0.1, 1, 1.5, 0.02, 2));

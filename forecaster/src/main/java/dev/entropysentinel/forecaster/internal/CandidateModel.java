@@ -51,6 +51,18 @@ public enum CandidateModel {
     Optional<IntToDoubleFunction> fitRaw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy) {
       return Pow3Curve.fit(history);
     }
+  },
+  /**
+   * The last value plus the median entropy-law gain still ahead under the slope prior
+   * ({@link RemainingGain}). Never fitted through {@link #fit}: the forecaster uses it in place
+   * of the last value when no model has been checked out of sample yet, the only case in which
+   * the last value's default weight rests on no evidence at all.
+   */
+  ENTROPY_PRIOR("entropy-prior", Integer.MAX_VALUE) {
+    @Override
+    Optional<IntToDoubleFunction> fitRaw(List<ValidationPoint> history, NavigableMap<Integer, Double> entropy) {
+      return Optional.empty();
+    }
   };
 
   /** Scores are accuracies in [0, 1] or +-1 rewards: no forecast may leave [-1, 1]. */
