@@ -1,0 +1,210 @@
+package dev.entropysentinel.trainer.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.entropysentinel.trainer.Training;
+import dev.entropysentinel.trainer.TrainerConfig;
+import dev.entropysentinel.trainer.loss.CovScope;
+import dev.entropysentinel.trainer.loss.LossConfig;
+import dev.entropysentinel.trainer.loss.Method;
+import dev.entropysentinel.trainer.loss.SteerMode;
+import dev.entropysentinel.trainer.model.Engines;
+import dev.entropysentinel.trainer.stats.ConsoleProgress;
+import dev.entropysentinel.trainer.stats.JsonLinesSink;
+import dev.entropysentinel.trainer.stats.StatsSink;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sentinel train}: the built-in covariance-controlled RL trainer. Usage errors (bad flag
+ * values, invalid settings) exit 2 and name the flag.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Trains a small transformer with RL on verifiable tasks (addition, sorting) and reports per-step",
+      "token statistics. Ratios are fractions of valid tokens (0.002 = 0.2%%)."
+    })
+public final class TrainCommand implements Callable<Integer> {
+  /** Config keys to the flags that set them, so validation errors name the flag. */
+  private static final Map<String, String> FLAGS = Map.ofEntries(
+      Map.entry("trainer.runId", "--run-id"), Map.entry("trainer.steps", "--steps"),
+      Map.entry("trainer.promptsPerStep", "--prompts"), Map.entry("trainer.groupSize", "--group-size"),
+      Map.entry("trainer.ranks", "--ranks"), Map.entry("trainer.miniBatches", "--mini-batches"),
+      Map.entry("trainer.ppoEpochs", "--ppo-epochs"), Map.entry("trainer.learningRate", "--lr"),
+      Map.entry("trainer.weightDecay", "--weight-decay"), Map.entry("trainer.maxGradNorm", "--max-grad-norm"),
+      Map.entry("trainer.evalEvery", "--eval-every"), Map.entry("trainer.evalSize", "--eval-size"),
+      Map.entry("trainer.passK", "--pass-k"), Map.entry("trainer.warmStartSteps", "--warm-start-steps"),
+      Map.entry("trainer.warmStartBatch", "--warm-start-batch"), Map.entry("trainer.warmStartNoise", "--warm-start-noise"),
+      Map.entry("trainer.warmStartLearningRate", "--warm-start-lr"), Map.entry("trainer.checkpointEvery", "--checkpoint-every"),
+      Map.entry("model.modelDim", "--model-dim"), Map.entry("model.heads", "--heads"), Map.entry("model.layers", "--layers"),
+      Map.entry("model.ffnMultiplier", "--ffn-multiplier"),
+      Map.entry("trainer.loss.epsLow", "--eps-low"), Map.entry("trainer.loss.epsHigh", "--eps-high"),
+      Map.entry("trainer.loss.clipCovRatio", "--clip-cov-ratio"), Map.entry("trainer.loss.clipCovLb", "--clip-cov-lb"),
+      Map.entry("trainer.loss.clipCovUb", "--clip-cov-ub"), Map.entry("trainer.loss.klCovRatio", "--kl-cov-ratio"),
+      Map.entry("trainer.loss.klCoef", "--kl-coef"), Map.entry("trainer.loss.steerWMin", "--steer-w-min"),
+      Map.entry("trainer.loss.steerWMax", "--steer-w-max"), Map.entry("trainer.loss.entropyCoef", "--entropy-coef"),
+      Map.entry("trainer.loss.refKlCoef", "--ref-kl-coef"), Map.entry("trainer.loss.targetEntropy", "--target-entropy"),
+      Map.entry("trainer.loss.entropyCoefDelta", "--entropy-coef-delta"),
+      Map.entry("trainer.loss.entropyCoefMax", "--entropy-coef-max"), Map.entry("trainer.loss.forkingRho", "--forking-rho"));
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--method", defaultValue = "grpo", converter = MethodConverter.class,
+      description = "grpo, clip-higher, clip-cov, kl-cov, steer, entropy-bonus, ref-kl, adaptive-entropy, forking-tokens (default: ${DEFAULT-VALUE})")
+  Method method;
+
+  @Option(names = "--steps", description = "RL steps (default 150)") Integer steps;
+  @Option(names = "--seed", description = "seed of weights, task split, sampling (default 7)") Long seed;
+  @Option(names = "--run-id", description = "run id on every record (default train-<method>-<seed>)") String runId;
+  @Option(names = "--prompts", description = "prompts per rank per step (default 16)") Integer prompts;
+  @Option(names = "--group-size", description = "samples per prompt G (default 8)") Integer groupSize;
+  @Option(names = "--ranks", description = "data-parallel replicas in this process (default 1)") Integer ranks;
+  @Option(names = "--cov-scope", description = "local|global: token selections per rank or over all ranks (default local)") CovScope covScope;
+  @Option(names = "--mini-batches", description = "PPO mini-batches per epoch (default 2)") Integer miniBatches;
+  @Option(names = "--ppo-epochs", description = "passes over each rollout (default 2)") Integer ppoEpochs;
+  @Option(names = "--lr", description = "AdamW learning rate (default 5e-4)") Double lr;
+  @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.01)") Double weightDecay;
+  @Option(names = "--max-grad-norm", description = "gradient clipping norm (default 1.0)") Double maxGradNorm;
+  @Option(names = "--eval-every", description = "validate every N steps (default 10)") Integer evalEvery;
+  @Option(names = "--eval-size", description = "validation problems (default 256)") Integer evalSize;
+  @Option(names = "--pass-k", description = "samples per validation problem (default 4)") Integer passK;
+  @Option(names = "--warm-start-steps", description = "supervised warm-start steps (default 1500; 0 skips)") Integer warmStartSteps;
+  @Option(names = "--warm-start-batch", description = "demonstrations per warm-start step (default 128)") Integer warmStartBatch;
+  @Option(names = "--warm-start-noise", description = "chance a demonstration character is wrong (default 0.3)") Double warmStartNoise;
+  @Option(names = "--warm-start-lr", description = "warm-start learning rate (default 1e-3)") Double warmStartLr;
+  @Option(names = "--model-dim", description = "transformer width (default 64)") Integer modelDim;
+  @Option(names = "--heads", description = "attention heads (default 4)") Integer heads;
+  @Option(names = "--layers", description = "decoder blocks (default 2)") Integer layers;
+  @Option(names = "--ffn-multiplier", description = "MLP width / model width (default 4)") Integer ffnMultiplier;
+  @Option(names = "--no-stats", negatable = true, defaultValue = "true", description = "skip covariance and entropy-change statistics")
+  boolean stats;
+
+  @Option(names = "--eps-low", description = "PPO clip below (default 0.2; clip-cov 1)") Double epsLow;
+  @Option(names = "--eps-high", description = "PPO clip above (default 0.2; clip-higher 0.28; clip-cov 1)") Double epsHigh;
+  @Option(names = "--clip-cov-ratio", description = "Clip-Cov: fraction of valid tokens detached (default 2e-4)") Double clipCovRatio;
+  @Option(names = "--clip-cov-lb", description = "Clip-Cov: covariance lower bound (default 1)") Double clipCovLb;
+  @Option(names = "--clip-cov-ub", description = "Clip-Cov: covariance upper bound (default 5)") Double clipCovUb;
+  @Option(names = "--kl-cov-ratio", description = "KL-Cov: fraction (not percent) of valid tokens penalised (default 2e-3)") Double klCovRatio;
+  @Option(names = "--kl-coef", description = "KL-Cov: penalty coefficient (default 1)") Double klCoef;
+  @Option(names = "--steer-mode", description = "STEER: linear|exponential (default exponential)") SteerMode steerMode;
+  @Option(names = "--steer-w-min", description = "STEER: smallest weight (default 0.8)") Double steerWMin;
+  @Option(names = "--steer-w-max", description = "STEER: largest weight (linear default 1.2; exponential 1)") Double steerWMax;
+  @Option(names = "--entropy-coef", description = "entropy bonus alpha (default 0.005); adaptive-entropy: initial alpha (0)") Double entropyCoef;
+  @Option(names = "--ref-kl-coef", description = "reference-KL beta (default 0.001)") Double refKlCoef;
+  @Option(names = "--target-entropy", description = "adaptive-entropy target (default 0.2)") Double targetEntropy;
+  @Option(names = "--entropy-coef-delta", description = "adaptive-entropy step of alpha (default 1e-4)") Double entropyCoefDelta;
+  @Option(names = "--entropy-coef-max", description = "adaptive-entropy largest alpha (default 0.01)") Double entropyCoefMax;
+  @Option(names = "--forking-rho", description = "forking tokens: fraction of highest-entropy tokens trained (default 0.2)") Double forkingRho;
+
+  @Option(names = "--threads", defaultValue = "2", description = "PyTorch intra-op threads (default ${DEFAULT-VALUE})") int threads;
+  @Option(names = "--device", defaultValue = "cpu", description = "cpu|gpu; gpu needs DJL's CUDA build of PyTorch (default ${DEFAULT-VALUE})")
+  String device;
+  @Option(names = "--out", description = "write step-stats and eval records as JSON lines to FILE") Path out;
+  @Option(names = "--checkpoint-dir", description = "save checkpoints here") Path checkpointDir;
+  @Option(names = "--checkpoint-every", description = "save every N steps (default 0: at the end only)") Integer checkpointEvery;
+  @Option(names = "--resume", description = "continue from the checkpoint in DIR (same model sizes)") Path resume;
+
+  @Override
+  public Integer call() throws Exception {
+    TrainerConfig config = config();
+    if (!device.equals("cpu") && !device.equals("gpu")) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--device must be cpu or gpu, was " + device);
+    }
+    Engine engine = Engines.pytorch(threads);
+    Device target;
+    try {
+      target = Engines.device(engine, device.equals("gpu"));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    StatsSink progress = new ConsoleProgress(System.err, System.console() != null, Duration.ofSeconds(10), Clock.systemUTC(),
+        config.steps());
+    try (StatsSink sink = out == null ? progress : StatsSink.tee(new JsonLinesSink(out), progress)) {
+      spec.commandLine().getErr().printf("train: run %s, method %s, %d steps, %d rank(s)%n", config.runId(),
+          config.loss().method().wireName(), config.steps(), config.ranks());
+      Training.run(config, target, sink, Clock.systemUTC(), resume);
+    }
+    return 0;
+  }
+
+  /** The validated configuration; invalid values become usage errors naming the flag. */
+  TrainerConfig config() {
+    try {
+      LossConfig.Builder loss = LossConfig.builder(method);
+      set(epsLow, loss::epsLow);
+      set(epsHigh, loss::epsHigh);
+      set(clipCovRatio, loss::clipCovRatio);
+      set(clipCovLb, loss::clipCovLb);
+      set(clipCovUb, loss::clipCovUb);
+      set(klCovRatio, loss::klCovRatio);
+      set(klCoef, loss::klCoef);
+      set(steerMode, loss::steerMode);
+      set(steerWMin, loss::steerWMin);
+      set(steerWMax, loss::steerWMax);
+      set(entropyCoef, loss::entropyCoef);
+      set(refKlCoef, loss::refKlCoef);
+      set(targetEntropy, loss::targetEntropy);
+      set(entropyCoefDelta, loss::entropyCoefDelta);
+      set(entropyCoefMax, loss::entropyCoefMax);
+      set(forkingRho, loss::forkingRho);
+      TrainerConfig.Builder b = TrainerConfig.builder().loss(loss.build()).statsEnabled(stats);
+      set(seed, b::seed);
+      b.runId(runId != null ? runId : "train-" + method.wireName() + "-" + (seed == null ? TrainerConfig.builder().build().seed() : seed));
+      set(steps, b::steps);
+      set(prompts, b::promptsPerStep);
+      set(groupSize, b::groupSize);
+      set(ranks, b::ranks);
+      set(covScope, b::covScope);
+      set(miniBatches, b::miniBatches);
+      set(ppoEpochs, b::ppoEpochs);
+      set(lr, b::learningRate);
+      set(weightDecay, b::weightDecay);
+      set(maxGradNorm, b::maxGradNorm);
+      set(evalEvery, b::evalEvery);
+      set(evalSize, b::evalSize);
+      set(passK, b::passK);
+      set(warmStartSteps, b::warmStartSteps);
+      set(warmStartBatch, b::warmStartBatch);
+      set(warmStartNoise, b::warmStartNoise);
+      set(warmStartLr, b::warmStartLearningRate);
+      set(modelDim, b::modelDim);
+      set(heads, b::heads);
+      set(layers, b::layers);
+      set(ffnMultiplier, b::ffnMultiplier);
+      set(checkpointDir, b::checkpointDir);
+      set(checkpointEvery, b::checkpointEvery);
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      String key = e.getMessage().split(" ", 2)[0];
+      String flag = FLAGS.getOrDefault(key, "--method");
+      throw new CommandLine.ParameterException(spec.commandLine(), flag + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> void set(T value, Consumer<T> setter) {
+    if (value != null) {
+      setter.accept(value);
+    }
+  }
+
+  /** Parses method names with hyphens ({@code clip-cov}), which enum names cannot hold. */
+  static final class MethodConverter implements CommandLine.ITypeConverter<Method> {
+    @Override
+    public Method convert(String value) {
+      try {
+        return Method.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}

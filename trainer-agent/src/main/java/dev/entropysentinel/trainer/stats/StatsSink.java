@@ -1,0 +1,58 @@
+package dev.entropysentinel.trainer.stats;
+
+import dev.entropysentinel.schemas.EvalResult;
+import dev.entropysentinel.schemas.StepStats;
+
+/**
+ * Where the trainer's records go: a JSON-lines file today, the Kafka emitter later. The trainer
+ * calls it from its training thread only; an implementation must not block training for long
+ * (buffer instead) and must not lose records it accepted before {@link #close()}.
+ */
+public interface StatsSink extends AutoCloseable {
+  void accept(StepStats stats);
+
+  void accept(EvalResult eval);
+
+  @Override
+  void close();
+
+  /** Every record to each sink in order; closing closes them all. */
+  static StatsSink tee(StatsSink... sinks) {
+    return new StatsSink() {
+      @Override
+      public void accept(StepStats stats) {
+        for (StatsSink s : sinks) {
+          s.accept(stats);
+        }
+      }
+
+      @Override
+      public void accept(EvalResult eval) {
+        for (StatsSink s : sinks) {
+          s.accept(eval);
+        }
+      }
+
+      @Override
+      public void close() {
+        for (StatsSink s : sinks) {
+          s.close();
+        }
+      }
+    };
+  }
+
+  /** A sink that drops everything, for runs without {@code --out}. */
+  static StatsSink discard() {
+    return new StatsSink() {
+      @Override
+      public void accept(StepStats stats) {}
+
+      @Override
+      public void accept(EvalResult eval) {}
+
+      @Override
+      public void close() {}
+    };
+  }
+}

@@ -1,0 +1,47 @@
+package dev.entropysentinel.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Usage errors exit 2 and name the flag; no engine is loaded for them. */
+class TrainCommandTest {
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl = new CommandLine(new TrainCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setErr(new PrintWriter(err));
+    return cl.execute(args);
+  }
+
+  @Test
+  void invalidGroupSizeNamesTheFlag() {
+    assertThat(run("--group-size", "1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--group-size").contains("trainer.groupSize must be >= 2, was 1");
+  }
+
+  @Test
+  void unknownMethodListsTheValidOnes() {
+    assertThat(run("--method", "ppo")).isEqualTo(2);
+    assertThat(err.toString()).contains("--method").contains("kl-cov");
+  }
+
+  @Test
+  void percentageGivenForAFractionIsRefusedNamingTheFlag() {
+    assertThat(run("--method", "kl-cov", "--kl-cov-ratio", "20")).isEqualTo(2);
+    assertThat(err.toString()).contains("--kl-cov-ratio");
+  }
+
+  @Test
+  void methodNamesWithHyphensParse() throws Exception {
+    CommandLine cl = new CommandLine(new TrainCommand());
+    cl.parseArgs("--method", "clip-cov", "--ranks", "2", "--cov-scope", "GLOBAL");
+    TrainCommand cmd = cl.getCommand();
+    cmd.spec = cl.getCommandSpec();
+    assertThat(cmd.config().loss().method().wireName()).isEqualTo("clip-cov");
+    assertThat(cmd.config().ranks()).isEqualTo(2);
+  }
+}
