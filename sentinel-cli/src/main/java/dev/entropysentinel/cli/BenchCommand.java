@@ -1,6 +1,7 @@
 package dev.entropysentinel.cli;
 
 import dev.entropysentinel.forecaster.cli.FitBenchCommand;
+import dev.entropysentinel.trainer.cli.TrainerBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print side-by-side ratios (see each subcommand).",
-    subcommands = {FitBenchCommand.class})
+    subcommands = {FitBenchCommand.class, TrainerBenchCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

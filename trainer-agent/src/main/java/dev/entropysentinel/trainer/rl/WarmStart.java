@@ -5,11 +5,7 @@ import static dev.entropysentinel.trainer.task.Vocabulary.EOS;
 import static dev.entropysentinel.trainer.task.Vocabulary.MAX_RESPONSE_LENGTH;
 import static dev.entropysentinel.trainer.task.Vocabulary.PROMPT_LENGTH;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.entropysentinel.trainer.TrainerConfig;
 import dev.entropysentinel.trainer.model.Policy;
 import dev.entropysentinel.trainer.task.Problem;
@@ -28,7 +24,7 @@ final class WarmStart {
 
   /** Trains {@code policy} in place; returns the last step's cross-entropy (nats per token). */
   static double run(NDManager root, Policy policy, TaskSuite suite, TrainerConfig config, Random random) {
-    PolicyOptimizer optimizer = new PolicyOptimizer(policy, config.warmStartLearningRate(), config.weightDecay(), config.maxGradNorm());
+    SupervisedStep step = new SupervisedStep(policy, config.warmStartLearningRate(), config.weightDecay(), config.maxGradNorm());
     double loss = Double.NaN;
     for (int s = 0; s < config.warmStartSteps(); s++) {
       List<Problem> problems = suite.nextTraining(config.warmStartBatch());
@@ -39,18 +35,7 @@ final class WarmStart {
           mask[i * MAX_RESPONSE_LENGTH + j] = 1f;
         }
       }
-      int[] rows = Sequences.allRows(problems.size());
-      try (NDManager step = root.newSubManager()) {
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          NDArray logp = Sequences.logpAndEntropy(Sequences.responseLogits(step, policy, tokens, rows),
-              Sequences.responseTargets(step, tokens, rows))[0];
-          NDArray m = step.create(mask, new Shape(problems.size(), MAX_RESPONSE_LENGTH));
-          NDArray nll = logp.mul(m).sum().neg().div(m.sum());
-          collector.backward(nll);
-          loss = nll.getFloat();
-        }
-        optimizer.step(step);
-      }
+      loss = step.run(root, tokens, mask);
     }
     return loss;
   }

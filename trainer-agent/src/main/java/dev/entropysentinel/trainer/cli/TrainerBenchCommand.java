@@ -1,0 +1,142 @@
+package dev.entropysentinel.trainer.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import dev.entropysentinel.trainer.TrainerConfig;
+import dev.entropysentinel.trainer.model.Engines;
+import dev.entropysentinel.trainer.model.ModelConfig;
+import dev.entropysentinel.trainer.model.Policy;
+import dev.entropysentinel.trainer.rl.SupervisedStep;
+import dev.entropysentinel.trainer.rl.TrainingSession;
+import dev.entropysentinel.trainer.task.Vocabulary;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sentinel bench trainer}: the cost of the step statistics (RL step time with statistics on
+ * vs off, goal ≤ 1.02) and, when Debian's python3-torch is installed, DJL vs PyTorch eager on the
+ * same model and batch (goal ≤ 1.2). Always ratios measured side by side in one run.
+ */
+@Command(name = "trainer", mixinStandardHelpOptions = true,
+    description = "RL step time with statistics on vs off; DJL vs PyTorch eager on the same model and batch.")
+public final class TrainerBenchCommand implements Callable<Integer> {
+  static final String PYTHON = "/usr/bin/python3";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--steps", defaultValue = "20", description = "measured steps per side (default ${DEFAULT-VALUE})") int steps;
+  @Option(names = "--threads", defaultValue = "2", description = "threads on both sides (default ${DEFAULT-VALUE})") int threads;
+  @Option(names = "--batch", defaultValue = "128", description = "sequences per supervised step in the PyTorch comparison (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Override
+  public Integer call() throws Exception {
+    if (steps < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be >= 1, was " + steps);
+    }
+    Engines.pytorch(threads);
+    var out = spec.commandLine().getOut();
+    TrainerConfig.Builder base = TrainerConfig.builder().warmStartSteps(100).evalSize(16);
+    try (TrainingSession on = TrainingSession.start(base.statsEnabled(true).build(), Clock.systemUTC(), Device.cpu());
+        TrainingSession off = TrainingSession.start(base.statsEnabled(false).build(), Clock.systemUTC(), Device.cpu())) {
+      for (int i = 0; i < 3; i++) {
+        on.step();
+        off.step();
+      }
+      double[] onMs = new double[steps];
+      double[] offMs = new double[steps];
+      for (int i = 0; i < steps; i++) {
+        onMs[i] = timed(on::step);
+        offMs[i] = timed(off::step);
+      }
+      double ratio = mean(onMs) / mean(offMs);
+      out.printf(Locale.ROOT, "rl step (default model, 16 prompts x 8 samples, 2x2 PPO updates): stats on %.1f ms, off %.1f ms, ratio %.3f (goal <= 1.02)%n",
+          mean(onMs), mean(offMs), ratio);
+    }
+    ModelConfig model = TrainerConfig.builder().build().model();
+    double djlMs = djlSupervisedMs(model);
+    String peer = pytorchMs(model);
+    if (peer == null) {
+      out.printf(Locale.ROOT, "supervised step (batch %d): DJL %.1f ms; PyTorch eager skipped: %s cannot import torch "
+          + "(apt-get install python3-torch libopenblas0-openmp)%n", batch, djlMs, PYTHON);
+    } else {
+      double torchMs = Double.parseDouble(peer.trim());
+      out.printf(Locale.ROOT, "supervised step (batch %d): DJL %.1f ms, PyTorch eager %.1f ms, ratio DJL/PyTorch %.3f (goal <= 1.2)%n",
+          batch, djlMs, torchMs, djlMs / torchMs);
+    }
+    return 0;
+  }
+
+  private double djlSupervisedMs(ModelConfig model) {
+    Random random = new Random(0);
+    int[] tokens = new int[batch * Vocabulary.CONTEXT_LENGTH];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = 2 + random.nextInt(Vocabulary.SIZE - 2);
+    }
+    float[] mask = new float[batch * Vocabulary.MAX_RESPONSE_LENGTH];
+    Arrays.fill(mask, 1f);
+    try (Policy policy = Policy.create(model, Device.cpu(), 0); NDManager root = NDManager.newBaseManager()) {
+      SupervisedStep step = new SupervisedStep(policy, 1e-3, 0.01, 1.0);
+      for (int i = 0; i < 5; i++) {
+        step.run(root, tokens, mask);
+      }
+      double[] ms = new double[steps];
+      for (int i = 0; i < steps; i++) {
+        ms[i] = timed(() -> step.run(root, tokens, mask));
+      }
+      return mean(ms);
+    }
+  }
+
+  /** The peer's mean ms per step, or null when python3-torch is missing. */
+  private String pytorchMs(ModelConfig model) throws Exception {
+    if (!Files.isExecutable(Path.of(PYTHON)) || run(List.of(PYTHON, "-c", "import torch")) == null) {
+      return null;
+    }
+    Path script = Files.createTempFile("pytorch_peer", ".py");
+    try (InputStream in = TrainerBenchCommand.class.getResourceAsStream("/dev/entropysentinel/trainer/bench/pytorch_peer.py")) {
+      Files.write(script, in.readAllBytes());
+      List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString()));
+      for (int v : new int[] {model.vocabSize(), model.contextLength(), Vocabulary.PROMPT_LENGTH, model.modelDim(), model.heads(),
+          model.layers(), model.ffnMultiplier(), batch, steps, threads}) {
+        cmd.add(Integer.toString(v));
+      }
+      return run(cmd);
+    } finally {
+      Files.deleteIfExists(script);
+    }
+  }
+
+  private static String run(List<String> cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      return null;
+    }
+    return p.exitValue() == 0 ? output : null;
+  }
+
+  private static double timed(Runnable r) {
+    long t = System.nanoTime();
+    r.run();
+    return (System.nanoTime() - t) / 1e6;
+  }
+
+  private static double mean(double[] v) {
+    return Arrays.stream(v).average().orElse(Double.NaN);
+  }
+}
