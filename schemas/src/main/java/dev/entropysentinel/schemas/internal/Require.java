@@ -99,9 +99,7 @@ public final class Require {
     if (map == null) {
       return Map.of();
     }
-    if (map.size() > MAX_ENTRIES) {
-      throw new InvalidRecordException(field, "has " + map.size() + " entries, at most " + MAX_ENTRIES + " allowed");
-    }
+    entries(field, map.size());
     map.forEach((k, v) -> {
       id(field + " key", k);
       finite(field + "." + k, present(field + "." + k, v));
@@ -114,9 +112,7 @@ public final class Require {
     if (map == null) {
       return Map.of();
     }
-    if (map.size() > MAX_ENTRIES) {
-      throw new InvalidRecordException(field, "has " + map.size() + " entries, at most " + MAX_ENTRIES + " allowed");
-    }
+    entries(field, map.size());
     map.forEach((k, v) -> {
       id(field + " key", k);
       text(field + "." + k, v);
@@ -128,12 +124,16 @@ public final class Require {
     if (list == null) {
       return List.of();
     }
-    if (list.size() > MAX_ENTRIES) {
-      throw new InvalidRecordException(field, "has " + list.size() + " entries, at most " + MAX_ENTRIES + " allowed");
-    }
+    entries(field, list.size());
     for (int i = 0; i < list.size(); i++) {
       present(field + "[" + i + "]", list.get(i));
     }
     return List.copyOf(list);
+  }
+
+  private static void entries(String field, int size) {
+    if (size > MAX_ENTRIES) {
+      throw new InvalidRecordException(field, "has " + size + " entries, at most " + MAX_ENTRIES + " allowed");
+    }
   }
 }
