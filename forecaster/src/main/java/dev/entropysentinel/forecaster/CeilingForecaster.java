@@ -83,7 +83,8 @@ public final class CeilingForecaster {
         }
       }
     }
-    RemainingGain gain = RemainingGain.estimate(points, entropy, targetStep, config.priorSigma(), config.coverage());
+    RemainingGain gain = RemainingGain.estimate(points, entropy, targetStep, config.priorSigma(), config.coverage(),
+        config.slopePrior());
     double lastScore = points.get(points.size() - 1).score();
     if (checks.count() == 0 && gain.median() > 0) {
       // Nothing has earned weight yet: the entropy-law prior, not the bare last value, is the default.
@@ -118,7 +119,9 @@ public final class CeilingForecaster {
     String reason = String.format("%s drives the forecast (weight %.2f) after %d out-of-sample checks on %d "
         + "validation points; %d burn-in point(s) excluded; entropy-law gain still ahead %.3f [%.3f, %.3f] "
         + "with %.0f%% of the starting entropy left", driver.label(), weights.get(driver),
-        checks.count(), points.size(), burnIn, gain.median(), gain.lower(), gain.upper(), 100 * gain.uncollapsed());
+        checks.count(), points.size(), burnIn, gain.median(), gain.lower(), gain.upper(), 100 * gain.uncollapsed())
+        + (config.slopePrior() == null ? "" : "; slope prior a ~ " + String.format("%.3f +- %.3f", config.slopePrior().mean(),
+            config.slopePrior().sd()) + " from " + config.slopePrior().source());
     return new ForecastResult(forecast, reason, fit, burnIn);
   }
 

@@ -17,6 +17,8 @@ package dev.entropysentinel.forecaster;
  *     {@code (priorChecks * priorSigma^2 + sum of squared check errors) / (priorChecks + checks)},
  *     the conjugate (scaled inverse chi-squared) update, and the quantile is Student's t with
  *     {@code priorChecks + checks} degrees of freedom
+ * @param slopePrior prior on the law's slope from earlier runs (e.g. a coefficient registry), or
+ *     null for the weakly-informative default
  */
 public record ForecastConfig(
     int minValidationPoints,
@@ -25,7 +27,8 @@ public record ForecastConfig(
     double shrinkagePseudoCount,
     double coverage,
     double priorSigma,
-    double priorChecks) {
+    double priorChecks,
+    SlopePrior slopePrior) {
 
   public ForecastConfig {
     if (minValidationPoints < 2) {
@@ -54,7 +57,13 @@ public record ForecastConfig(
    * ~600-problem benchmark at 50% accuracy, worth two checks.
    */
   public static ForecastConfig ofDefaults() {
-    return new ForecastConfig(2, 0.5, 0.1, 1.0, 0.90, 0.02, 2.0);
+    return new ForecastConfig(2, 0.5, 0.1, 1.0, 0.90, 0.02, 2.0, null);
+  }
+
+  /** The same settings with a slope prior from earlier runs. */
+  public ForecastConfig withSlopePrior(SlopePrior prior) {
+    return new ForecastConfig(minValidationPoints, burnInJumpShare, burnInMinJump, shrinkagePseudoCount, coverage,
+        priorSigma, priorChecks, prior);
   }
 
   private static void requireFiniteNonNegative(String key, double value) {

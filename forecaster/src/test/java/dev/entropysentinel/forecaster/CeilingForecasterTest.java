@@ -124,7 +124,7 @@ class CeilingForecasterTest {
 
   @Test
   void badSettingsAreRejectedNamingTheKey() {
-    var e = assertThrows(IllegalArgumentException.class, () -> new ForecastConfig(2, 0.5, 0.1, 1, 1.5, 0.02, 2));
+    var e = assertThrows(IllegalArgumentException.class, () -> new ForecastConfig(2, 0.5, 0.1, 1, 1.5, 0.02, 2, null));
     assertThat(e).hasMessage("forecast.coverage must be in (0, 1), was 1.5");
   }
 }

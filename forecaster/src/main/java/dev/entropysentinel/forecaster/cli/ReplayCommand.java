@@ -11,6 +11,7 @@ import dev.entropysentinel.forecaster.MonitorConfig;
 import dev.entropysentinel.forecaster.ingest.LogFormat;
 import dev.entropysentinel.forecaster.ingest.MetricLog;
 import dev.entropysentinel.forecaster.ingest.MetricLogReader;
+import dev.entropysentinel.forecaster.prior.CoefficientRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,10 +20,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "replay",
     mixinStandardHelpOptions = true,
-    description = {
-      "Replays a training log as if live: fits the entropy law and forecasts the final validation score",
-      "from the first --fit-fraction of the steps, then scores it against the rest of the log."
-    })
+    usageHelpAutoWidth = true,
+    description = "Replays a training log as if live: fits the entropy law and forecasts the final validation score "
+        + "from the first --fit-fraction of the steps, then scores it against the rest of the log.")
 public final class ReplayCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -42,6 +42,14 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print exactly one JSON object on stdout")
   boolean json;
 
+  @Option(names = "--prior-registry", paramLabel = "FILE", description = "coefficients (a, b) of earlier runs by model size, "
+      + "JSON {\"runs\": [{\"model\", \"params\", \"a\", \"b\"}]}: predicts this run's slope a (log-linear in size); needs --model-size")
+  Path priorRegistry;
+
+  @Option(names = "--model-size", paramLabel = "PARAMS", defaultValue = "0",
+      description = "non-embedding parameters of this run's model, e.g. 6.5e9 (with --prior-registry)")
+  double modelSize;
+
   @Override
   public Integer call() throws IOException {
     if (!(fitFraction > 0 && fitFraction <= 1)) {
@@ -56,8 +64,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     LogFormat chosen = format != null ? format : LogFormat.guess(log);
     MetricLog metrics = MetricLogReader.read(log, chosen);
-    ReplayOptions options = new ReplayOptions(fitFraction, totalSteps, ForecastConfig.ofDefaults(),
-        MonitorConfig.ofDefaults());
+    ReplayOptions options = new ReplayOptions(fitFraction, totalSteps, forecastConfig(), MonitorConfig.ofDefaults());
     ReplayReport report = new Replay(options).run(log.getFileName().toString(), metrics);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -67,6 +74,22 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private ForecastConfig forecastConfig() {
+    if ((priorRegistry == null) != !(modelSize > 0)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), priorRegistry == null
+          ? "--model-size needs --prior-registry FILE (the earlier runs to predict from)"
+          : "--prior-registry needs --model-size PARAMS > 0 (this run's non-embedding parameters), was " + modelSize);
+    }
+    if (priorRegistry == null) {
+      return ForecastConfig.ofDefaults();
+    }
+    try {
+      return ForecastConfig.ofDefaults().withSlopePrior(CoefficientRegistry.load(priorRegistry).slopePrior(modelSize));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--prior-registry: " + e.getMessage());
+    }
   }
 
   /** Accepts the documented spellings (verl-jsonl) as well as the enum names. */

@@ -25,7 +25,8 @@ final class ReplaySummary {
       ReplayReport.FinalForecast f = r.finalForecast();
       line(s, "forecast       %.4f  90%% [%.4f, %.4f]  driven by %s", f.value(), f.lo(), f.hi(), f.model());
       line(s, "               %s", r.reason());
-      line(s, "               weights %s", f.weights());
+      line(s, "               weights %s", f.weights().entrySet().stream()
+          .map(e -> e.getKey() + "=" + String.format("%.2f", e.getValue())).collect(java.util.stream.Collectors.joining(", ", "{", "}")));
     }
     if (r.actualFinal() != null) {
       line(s, "actual final   %.4f (mean of the last %d validations)", r.actualFinal(), Replay.FINAL_POINTS);

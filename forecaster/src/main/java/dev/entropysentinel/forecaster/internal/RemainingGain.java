@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.NavigableMap;
 import dev.entropysentinel.forecaster.EntropyLawFit;
+import dev.entropysentinel.forecaster.SlopePrior;
 import dev.entropysentinel.forecaster.ValidationPoint;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
@@ -55,9 +56,10 @@ public record RemainingGain(double median, double lower, double upper, double un
    * @param entropy entropy per step seen so far
    * @param noiseSigma sampling standard deviation of one validation score (accuracy scale)
    * @param coverage central probability between {@link #lower} and {@link #upper}
+   * @param prior slope prior from earlier runs, or null for {@code U[0, a_max]}
    */
   public static RemainingGain estimate(List<ValidationPoint> points, NavigableMap<Integer, Double> entropy,
-      int targetStep, double noiseSigma, double coverage) {
+      int targetStep, double noiseSigma, double coverage, SlopePrior prior) {
     if (points.isEmpty() || entropy.isEmpty()) {
       return none();
     }
@@ -76,7 +78,7 @@ public record RemainingGain(double median, double lower, double upper, double un
     for (ValidationPoint p : points) {
       fit = fit.add(p.entropy(), p.score());
     }
-    double[] a = slopePosterior(fit, aMax, scale * noiseSigma);
+    double[] a = slopePosterior(fit, aMax, scale * noiseSigma, prior);
     double[] q = productQuantiles(a[0], a[1], aMax, drop[0], drop[1], (1 - coverage) / 2, 0.5, (1 + coverage) / 2);
     return new RemainingGain(q[1], q[0], q[2], rho);
   }
@@ -123,11 +125,12 @@ public record RemainingGain(double median, double lower, double upper, double un
    * sampling noise (a residual variance on n - 2 = 1 degree of freedom would be luck, not
    * evidence): precision-weighted,
    * {@code mean = (mu0 / s0^2 + a_hat Sxx / sigma^2) / (1 / s0^2 + Sxx / sigma^2)}. With fewer
-   * than two distinct entropies the prior alone.
+   * than two distinct entropies the prior alone. A {@link SlopePrior} from earlier runs replaces
+   * the uniform one: {@code mu0 = prior.mean}, {@code s0 = prior.sd}.
    */
-  static double[] slopePosterior(EntropyLawFit fit, double aMax, double sigma) {
-    double mu0 = aMax / 2;
-    double prior = 12 / (aMax * aMax);
+  static double[] slopePosterior(EntropyLawFit fit, double aMax, double sigma, SlopePrior slopePrior) {
+    double mu0 = slopePrior == null ? aMax / 2 : slopePrior.mean();
+    double prior = slopePrior == null ? 12 / (aMax * aMax) : 1 / (slopePrior.sd() * slopePrior.sd());
     double evidence = fit.n() >= 2 && fit.sxx() > 0 && sigma > 0 ? fit.sxx() / (sigma * sigma) : 0;
     if (!(aMax > 0)) {
       return new double[] {0, 0};

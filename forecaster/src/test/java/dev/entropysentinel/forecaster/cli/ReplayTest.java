@@ -90,4 +90,29 @@ class ReplayTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("verl-jsonl");
   }
+
+  @Test
+  void aPriorRegistryWithoutAModelSizeIsAUsageErrorNamingBothFlags(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path registry = dir.resolve("registry.json");
+    java.nio.file.Files.writeString(registry, "{\"runs\": [{\"model\": \"m\", \"params\": 5e8, \"a\": 0.2, \"b\": 0.9}]}");
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new ReplayCommand()).setErr(new PrintWriter(err))
+        .execute("--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(), "--prior-registry", registry.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--prior-registry needs --model-size");
+  }
+
+  @Test
+  void aPriorRegistryNamesItsSourceInTheReason(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path registry = dir.resolve("registry.json");
+    java.nio.file.Files.writeString(registry, "{\"runs\": [{\"model\": \"s\", \"params\": 5e8, \"a\": 0.27, \"b\": 0.8},"
+        + " {\"model\": \"l\", \"params\": 7e9, \"a\": 0.16, \"b\": 1.1}]}");
+    StringWriter out = new StringWriter();
+    int code = new CommandLine(new ReplayCommand()).setOut(new PrintWriter(out))
+        .execute("--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(), "--prior-registry", registry.toString(),
+            "--model-size", "1.5e9", "--json");
+    assertThat(code).isZero();
+    assertThat(new ObjectMapper().readTree(out.toString()).get("reason").asText()).contains("slope prior", "registry of 2 run(s)");
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.entropysentinel.forecaster.EntropyLawFit;
+import dev.entropysentinel.forecaster.SlopePrior;
 import org.junit.jupiter.api.Test;
 
 class RemainingGainTest {
@@ -34,14 +35,24 @@ class RemainingGainTest {
     for (double h = 0.1; h < 1.0; h += 0.1) {
       fit = fit.add(h, 1.0 - 0.2 * Math.exp(h));
     }
-    double[] posterior = RemainingGain.slopePosterior(fit, 0.5, 0.001);
+    double[] posterior = RemainingGain.slopePosterior(fit, 0.5, 0.001, null);
     assertThat(posterior[0]).isCloseTo(0.2, within(0.001));
-    assertThat(RemainingGain.slopePosterior(EntropyLawFit.empty(), 0.5, 0.02)[0]).isEqualTo(0.25);
+    assertThat(RemainingGain.slopePosterior(EntropyLawFit.empty(), 0.5, 0.02, null)[0]).isEqualTo(0.25);
   }
 
   @Test
   void theSlopeCannotCarryTheCeilingPastTheTopOfTheScale() {
     assertThat(RemainingGain.slopeBound(0.5, 0.1, 0.4)).isCloseTo(0.25, within(1e-12));
     assertThat(RemainingGain.slopeBound(0.5, 0.9, 0.4)).isEqualTo(0.5);
+  }
+
+  @Test
+  void aSlopePriorFromEarlierRunsReplacesTheUniformOne() {
+    SlopePrior prior = new SlopePrior(0.1, 0.01, "test");
+    assertThat(RemainingGain.slopePosterior(EntropyLawFit.empty(), 0.5, 0.02, prior)).containsExactly(0.1, 0.01);
+    EntropyLawFit twoPoints = EntropyLawFit.empty().add(0.5, 0.40).add(0.4, 0.45);
+    double withPrior = RemainingGain.slopePosterior(twoPoints, 0.5, 0.02, prior)[0];
+    double without = RemainingGain.slopePosterior(twoPoints, 0.5, 0.02, null)[0];
+    assertThat(Math.abs(withPrior - 0.1)).isLessThan(Math.abs(without - 0.1));
   }
 }
