@@ -38,6 +38,10 @@ import java.nio.file.Path;
  * @param warmStartNoise probability that a demonstration's answer character is replaced at random
  * @param warmStartLearningRate AdamW learning rate of the warm start
  * @param statsEnabled compute the costly statistics (covariance summary, predicted/measured ΔH)
+ * @param entropyChangeSample fraction of the step's sampled responses (at least one) on which the
+ *     predicted (Lemma 1) and measured entropy changes are computed: both on the same random
+ *     subsample, drawn per step from its own seeded stream, so they remain token means over that
+ *     step's sampled states while the extra forward pass after the update stays small (1 = all)
  * @param checkpointDir where checkpoints go, or null
  * @param checkpointEvery save every this many steps (0: only at the end)
  * @param model transformer sizes
@@ -64,6 +68,7 @@ public record TrainerConfig(
     double warmStartNoise,
     double warmStartLearningRate,
     boolean statsEnabled,
+    double entropyChangeSample,
     Path checkpointDir,
     int checkpointEvery,
     ModelConfig model,
@@ -98,6 +103,7 @@ public record TrainerConfig(
       fraction("trainer.warmStartNoise", warmStartNoise);
     }
     positive("trainer.warmStartLearningRate", warmStartLearningRate);
+    fraction("trainer.entropyChangeSample", entropyChangeSample);
     atLeast("trainer.checkpointEvery", checkpointEvery, 0);
     present("trainer.model", model);
     present("trainer.loss", loss);
@@ -109,6 +115,11 @@ public record TrainerConfig(
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Responses per rank on which the entropy change is measured: {@code max(1, round(entropyChangeSample · B))}. */
+  public int entropyChangeRows() {
+    return Math.max(1, (int) Math.round(entropyChangeSample * sequencesPerRank()));
   }
 
   /** Sequences each rank samples per step. */
@@ -138,6 +149,7 @@ public record TrainerConfig(
     private double warmStartNoise = 0.3;
     private double warmStartLearningRate = 1e-3;
     private boolean statsEnabled = true;
+    private double entropyChangeSample = 0.125;
     private Path checkpointDir;
     private int checkpointEvery;
     private int modelDim = 64;
@@ -166,6 +178,7 @@ public record TrainerConfig(
     public Builder warmStartNoise(double v) { warmStartNoise = v; return this; }
     public Builder warmStartLearningRate(double v) { warmStartLearningRate = v; return this; }
     public Builder statsEnabled(boolean v) { statsEnabled = v; return this; }
+    public Builder entropyChangeSample(double v) { entropyChangeSample = v; return this; }
     public Builder checkpointDir(Path v) { checkpointDir = v; return this; }
     public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
     public Builder modelDim(int v) { modelDim = v; return this; }
@@ -179,7 +192,7 @@ public record TrainerConfig(
       ModelConfig model = new ModelConfig(Vocabulary.SIZE, Vocabulary.CONTEXT_LENGTH, modelDim, heads, layers, ffnMultiplier);
       return new TrainerConfig(runId, seed, steps, promptsPerStep, groupSize, ranks, covScope, miniBatches, ppoEpochs,
           learningRate, weightDecay, maxGradNorm, evalEvery, evalSize, passK, warmStartSteps, warmStartBatch, warmStartNoise,
-          warmStartLearningRate, statsEnabled, checkpointDir, checkpointEvery, model, loss);
+          warmStartLearningRate, statsEnabled, entropyChangeSample, checkpointDir, checkpointEvery, model, loss);
     }
   }
 }

@@ -45,6 +45,7 @@ public final class TrainCommand implements Callable<Integer> {
       Map.entry("trainer.passK", "--pass-k"), Map.entry("trainer.warmStartSteps", "--warm-start-steps"),
       Map.entry("trainer.warmStartBatch", "--warm-start-batch"), Map.entry("trainer.warmStartNoise", "--warm-start-noise"),
       Map.entry("trainer.warmStartLearningRate", "--warm-start-lr"), Map.entry("trainer.checkpointEvery", "--checkpoint-every"),
+      Map.entry("trainer.entropyChangeSample", "--dh-sample"),
       Map.entry("model.modelDim", "--model-dim"), Map.entry("model.heads", "--heads"), Map.entry("model.layers", "--layers"),
       Map.entry("model.ffnMultiplier", "--ffn-multiplier"),
       Map.entry("trainer.loss.epsLow", "--eps-low"), Map.entry("trainer.loss.epsHigh", "--eps-high"),
@@ -87,6 +88,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--ffn-multiplier", description = "MLP width / model width (default 4)") Integer ffnMultiplier;
   @Option(names = "--no-stats", negatable = true, defaultValue = "true", description = "skip covariance and entropy-change statistics")
   boolean stats;
+  @Option(names = "--dh-sample", description = {"fraction of each step's sampled responses (at least one) on which the predicted",
+      "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step (default 0.125; 1 = all)"})
+  Double dhSample;
 
   @Option(names = "--eps-low", description = "PPO clip below (default 0.2; clip-cov 1)") Double epsLow;
   @Option(names = "--eps-high", description = "PPO clip above (default 0.2; clip-higher 0.28; clip-cov 1)") Double epsHigh;
@@ -158,6 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
       set(forkingRho, loss::forkingRho);
       TrainerConfig.Builder b = TrainerConfig.builder().loss(loss.build()).statsEnabled(stats);
       set(seed, b::seed);
+      set(dhSample, b::entropyChangeSample);
       b.runId(runId != null ? runId : "train-" + method.wireName() + "-" + (seed == null ? TrainerConfig.builder().build().seed() : seed));
       set(steps, b::steps);
       set(prompts, b::promptsPerStep);

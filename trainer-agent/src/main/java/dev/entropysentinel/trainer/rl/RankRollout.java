@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * One rank's rollout of a step: sequences {@code [B × C]}, per-response outcomes and per-position
- * values {@code [B × R]} from the rollout policy (detached). {@code logitsBefore} ({@code [B × R ×
- * V]}) is kept only when statistics are on, for the predicted/measured entropy change; {@code
- * refLogp} only for reference KL.
+ * values {@code [B × R]} from the rollout policy (detached). When statistics are on, {@code
+ * dhRows} is the step's random subsample of responses for the predicted/measured entropy change
+ * and {@code dhLogitsBefore} ({@code [|dhRows| × R × V]}) their rollout logits; {@code refLogp}
+ * only for reference KL.
  */
 record RankRollout(
     List<Problem> problems,
@@ -20,7 +21,8 @@ record RankRollout(
     float[] oldLogp,
     float[] oldEntropy,
     float[] refLogp,
-    float[] logitsBefore) {
+    int[] dhRows,
+    float[] dhLogitsBefore) {
 
   int rows() {
     return problems.size();

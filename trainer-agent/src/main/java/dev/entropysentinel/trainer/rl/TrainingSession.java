@@ -61,6 +61,7 @@ public final class TrainingSession implements AutoCloseable {
   private final AdaptiveEntropy adaptiveEntropy;
   private final List<Random> rankRandoms = new ArrayList<>();
   private final Random updateRandom;
+  private final Random statsRandom;
   private final String host;
   private long nextStep;
 
@@ -83,6 +84,7 @@ public final class TrainingSession implements AutoCloseable {
       rankRandoms.add(new Random(config.seed() * 1_000_003L + 17L * (r + 1) + nextStep));
     }
     this.updateRandom = new Random(config.seed() + 3 + nextStep);
+    this.statsRandom = new Random(config.seed() + 4 + nextStep);
     this.host = hostName();
   }
 
@@ -177,9 +179,7 @@ public final class TrainingSession implements AutoCloseable {
       double[][] entropyChange = new double[ranks][];
       if (config.statsEnabled()) {
         for (int r = 0; r < ranks; r++) {
-          RankRollout ro = rollouts.get(r);
-          float[] after = Sequences.responseLogits(manager, policy, ro.tokens(), Sequences.allRows(ro.rows())).toFloatArray();
-          entropyChange[r] = EntropyDynamics.changeSums(ro.logitsBefore(), after, SIZE, ro.mask());
+          entropyChange[r] = entropyChange(manager, rollouts.get(r));
         }
       }
       double stepTimeMs = (System.nanoTime() - started) / 1e6;
@@ -220,8 +220,52 @@ public final class TrainingSession implements AutoCloseable {
     NDArray[] scores = Sequences.logpAndEntropy(logits, targets);
     float[] refLogp = reference == null ? null
         : Sequences.logpAndEntropy(Sequences.responseLogits(manager, reference, tokens, rows), targets)[0].toFloatArray();
+    int[] dhRows = null;
+    float[] dhLogits = null;
+    if (config.statsEnabled()) {
+      dhRows = subsample(b, config.entropyChangeRows(), statsRandom);
+      dhLogits = gatherLogits(logits.toFloatArray(), dhRows);
+    }
     return new RankRollout(problems, tokens, Sequences.responseMask(tokens, b), rewards, correct, lengths, advantages,
-        scores[0].toFloatArray(), scores[1].toFloatArray(), refLogp, config.statsEnabled() ? logits.toFloatArray() : null);
+        scores[0].toFloatArray(), scores[1].toFloatArray(), refLogp, dhRows, dhLogits);
+  }
+
+  /**
+   * Predicted (Lemma 1) and measured entropy-change sums and the number of valid states, over the
+   * rollout's subsample {@code dhRows}: logits before are the rollout's, after come from one
+   * forward pass of the updated policy on those rows only.
+   *
+   * @return {predictedSum, measuredSum, states}
+   */
+  private double[] entropyChange(NDManager manager, RankRollout ro) {
+    float[] after = Sequences.responseLogits(manager, policy, ro.tokens(), ro.dhRows()).toFloatArray();
+    boolean[] valid = Sequences.gatherRows(ro.mask(), ro.dhRows());
+    double[] sums = EntropyDynamics.changeSums(ro.dhLogitsBefore(), after, SIZE, valid);
+    long states = 0;
+    for (boolean v : valid) {
+      states += v ? 1 : 0;
+    }
+    return new double[] {sums[0], sums[1], states};
+  }
+
+  /** {@code k} distinct rows of {@code 0 .. n-1} chosen uniformly at random, in ascending order. */
+  static int[] subsample(int n, int k, Random random) {
+    if (k >= n) {
+      return Sequences.allRows(n);
+    }
+    int[] order = shuffled(n, random);
+    int[] rows = Arrays.copyOf(order, k);
+    Arrays.sort(rows);
+    return rows;
+  }
+
+  private static float[] gatherLogits(float[] logits, int[] rows) {
+    int perRow = MAX_RESPONSE_LENGTH * SIZE;
+    float[] out = new float[rows.length * perRow];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(logits, rows[i] * perRow, out, i * perRow, perRow);
+    }
+    return out;
   }
 
   /** One mini-batch update: forward every rank's rows, plan, backward each rank's loss / ranks. */
@@ -290,10 +334,14 @@ public final class TrainingSession implements AutoCloseable {
     }
     boolean steer = config.loss().method() == Method.STEER;
     Covariance covariance = config.statsEnabled() ? CovarianceSummary.of(ro.oldLogp(), ro.advantages(), ro.mask()) : Covariance.empty();
-    double predicted = entropyChange == null || tokens == 0 ? 0 : entropyChange[0] / tokens;
-    double measured = entropyChange == null || tokens == 0 ? 0 : entropyChange[1] / tokens;
+    double states = entropyChange == null ? 0 : entropyChange[2];
+    double predicted = states == 0 ? 0 : entropyChange[0] / states;
+    double measured = states == 0 ? 0 : entropyChange[1] / states;
     Map<String, Double> params = new LinkedHashMap<>(config.loss().methodParams());
     params.put("globalCovScope", config.covScope() == CovScope.GLOBAL ? 1.0 : 0.0);
+    if (config.statsEnabled()) {
+      params.put("entropyChangeSample", config.entropyChangeSample());
+    }
     if (config.loss().method() == Method.ADAPTIVE_ENTROPY) {
       params.put("entropyCoefCurrent", adaptiveEntropy.alpha());
       params.put("entropyCoefApplied", entropyCoef);

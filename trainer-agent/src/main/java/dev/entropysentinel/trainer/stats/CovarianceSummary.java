@@ -16,10 +16,16 @@ public final class CovarianceSummary {
 
   public static Covariance of(float[] logp, float[] advantages, boolean[] mask) {
     double[] cov = TokenSelection.tokenCovariance(logp, advantages, mask);
-    double[] valid = Arrays.stream(cov).filter(v -> !Double.isNaN(v)).toArray();
-    if (valid.length == 0) {
+    int n = 0;
+    for (double v : cov) {
+      if (!Double.isNaN(v)) {
+        cov[n++] = v;
+      }
+    }
+    if (n == 0) {
       return Covariance.empty();
     }
+    double[] valid = Arrays.copyOf(cov, n);
     Arrays.sort(valid);
     double sum = 0;
     double sumSquares = 0;

@@ -24,6 +24,12 @@ class TrainCommandTest {
   }
 
   @Test
+  void entropyChangeSampleOutsideAFractionNamesTheFlag() {
+    assertThat(run("--dh-sample", "1.5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--dh-sample").contains("trainer.entropyChangeSample");
+  }
+
+  @Test
   void unknownMethodListsTheValidOnes() {
     assertThat(run("--method", "ppo")).isEqualTo(2);
     assertThat(err.toString()).contains("--method").contains("kl-cov");
