@@ -149,7 +149,7 @@ public record TrainerConfig(
     private double warmStartNoise = 0.3;
     private double warmStartLearningRate = 1e-3;
     private boolean statsEnabled = true;
-    private double entropyChangeSample = 0.125;
+    private double entropyChangeSample = 0.0625;
     private Path checkpointDir;
     private int checkpointEvery;
     private int modelDim = 64;

@@ -20,7 +20,7 @@ class TrainerConfigTest {
   void entropyChangeSampleIsAFractionOfTheResponses() {
     assertThatThrownBy(() -> TrainerConfig.builder().entropyChangeSample(0).build())
         .hasMessage("trainer.entropyChangeSample must be a fraction in (0, 1], was 0.0");
-    assertThat(TrainerConfig.builder().build().entropyChangeRows()).isEqualTo(16);
+    assertThat(TrainerConfig.builder().build().entropyChangeRows()).isEqualTo(8);
     assertThat(TrainerConfig.builder().entropyChangeSample(0.001).build().entropyChangeRows()).isEqualTo(1);
   }
 

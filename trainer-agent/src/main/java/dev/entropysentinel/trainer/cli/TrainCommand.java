@@ -89,7 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-stats", negatable = true, defaultValue = "true", description = "skip covariance and entropy-change statistics")
   boolean stats;
   @Option(names = "--dh-sample", description = {"fraction of each step's sampled responses (at least one) on which the predicted",
-      "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step (default 0.125; 1 = all)"})
+      "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step (default 0.0625, i.e. 8 of 128; 1 = all)"})
   Double dhSample;
 
   @Option(names = "--eps-low", description = "PPO clip below (default 0.2; clip-cov 1)") Double epsLow;

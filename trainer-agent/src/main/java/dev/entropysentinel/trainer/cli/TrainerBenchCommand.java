@@ -37,8 +37,10 @@ public final class TrainerBenchCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--steps", defaultValue = "30", description = "measured steps per side (default ${DEFAULT-VALUE})") int steps;
+  @Option(names = "--steps", defaultValue = "40", description = "measured steps per side (default ${DEFAULT-VALUE})") int steps;
   @Option(names = "--threads", defaultValue = "2", description = "threads on both sides (default ${DEFAULT-VALUE})") int threads;
+  @Option(names = "--dh-sample", defaultValue = "0.0625", description = "fraction of responses for the entropy change, as in train (default ${DEFAULT-VALUE})")
+  double dhSample;
   @Option(names = "--batch", defaultValue = "128", description = "sequences per supervised step in the PyTorch comparison (default ${DEFAULT-VALUE})")
   int batch;
 
@@ -49,24 +51,33 @@ public final class TrainerBenchCommand implements Callable<Integer> {
     }
     Engines.pytorch(threads);
     var out = spec.commandLine().getOut();
-    TrainerConfig.Builder base = TrainerConfig.builder().warmStartSteps(100).evalSize(16);
+    TrainerConfig.Builder base = TrainerConfig.builder().warmStartSteps(100).evalSize(16).entropyChangeSample(dhSample);
     try (TrainingSession on = TrainingSession.start(base.statsEnabled(true).build(), Clock.systemUTC(), Device.cpu());
         TrainingSession off = TrainingSession.start(base.statsEnabled(false).build(), Clock.systemUTC(), Device.cpu())) {
       for (int i = 0; i < 3; i++) {
         on.step();
         off.step();
       }
+      long statsBefore = on.statisticsNanos();
       double[] onMs = new double[steps];
       double[] offMs = new double[steps];
       for (int i = 0; i < steps; i++) {
-        onMs[i] = timed(on::step);
-        offMs[i] = timed(off::step);
+        if (i % 2 == 0) {
+          onMs[i] = timed(on::step);
+          offMs[i] = timed(off::step);
+        } else {
+          offMs[i] = timed(off::step);
+          onMs[i] = timed(on::step);
+        }
       }
-      // Steps alternate, so both sides see the same machine; medians ignore steps slowed by other processes.
+      // Steps alternate (and which side goes first), so both sides see the same machine; medians ignore steps slowed by other processes.
       double ratio = median(onMs) / median(offMs);
       out.printf(Locale.ROOT, "rl step (default model, 16 prompts x 8 samples, 2x2 PPO updates, median of %d): stats on %.1f ms, "
           + "off %.1f ms, ratio %.3f (goal <= 1.02); means %.1f / %.1f ms%n", steps, median(onMs), median(offMs), ratio,
           mean(onMs), mean(offMs));
+      double statsMs = (on.statisticsNanos() - statsBefore) / 1e6 / steps;
+      out.printf(Locale.ROOT, "  statistics-only work inside the step: %.2f ms per step = %.1f%% of the mean step with stats on%n",
+          statsMs, 100 * statsMs / mean(onMs));
     }
     ModelConfig model = TrainerConfig.builder().build().model();
     double djlMs = djlSupervisedMs(model);

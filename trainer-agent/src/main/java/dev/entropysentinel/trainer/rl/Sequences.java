@@ -97,7 +97,15 @@ public final class Sequences {
 
   /** Logits {@code [n, R, V]} that predict the response tokens of the given rows. */
   static NDArray responseLogits(NDManager manager, Policy policy, int[] tokens, int[] rows) {
-    int inputLength = CONTEXT_LENGTH - 1;
+    return responseLogits(manager, policy, tokens, rows, MAX_RESPONSE_LENGTH);
+  }
+
+  /**
+   * Logits {@code [n, positions, V]} that predict the first {@code positions} response tokens of
+   * the given rows; the model is causal, so they equal those of the full-length call.
+   */
+  static NDArray responseLogits(NDManager manager, Policy policy, int[] tokens, int[] rows, int positions) {
+    int inputLength = PROMPT_LENGTH - 1 + positions;
     int[] input = new int[rows.length * inputLength];
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(tokens, rows[i] * CONTEXT_LENGTH, input, i * inputLength, inputLength);

@@ -64,6 +64,7 @@ public final class TrainingSession implements AutoCloseable {
   private final Random statsRandom;
   private final String host;
   private long nextStep;
+  private long statisticsNanos;
 
   private TrainingSession(TrainerConfig config, Clock clock, Device device, Policy policy, long nextStep) {
     this.config = config;
@@ -116,6 +117,15 @@ public final class TrainingSession implements AutoCloseable {
 
   public Policy policy() {
     return policy;
+  }
+
+  /**
+   * Wall time spent so far on work done only when statistics are on (the ΔH subsample's logits,
+   * the forward pass and sums after the update, the covariance summary), for {@code sentinel bench
+   * trainer}: a noise-free complement to timing whole steps side by side.
+   */
+  public long statisticsNanos() {
+    return statisticsNanos;
   }
 
   /** The step {@link #step()} will run next. */
@@ -178,9 +188,11 @@ public final class TrainingSession implements AutoCloseable {
       }
       double[][] entropyChange = new double[ranks][];
       if (config.statsEnabled()) {
+        long t = System.nanoTime();
         for (int r = 0; r < ranks; r++) {
           entropyChange[r] = entropyChange(manager, rollouts.get(r));
         }
+        statisticsNanos += System.nanoTime() - t;
       }
       double stepTimeMs = (System.nanoTime() - started) / 1e6;
       List<StepStats> out = new ArrayList<>(ranks);
@@ -223,8 +235,10 @@ public final class TrainingSession implements AutoCloseable {
     int[] dhRows = null;
     float[] dhLogits = null;
     if (config.statsEnabled()) {
+      long t = System.nanoTime();
       dhRows = subsample(b, config.entropyChangeRows(), statsRandom);
       dhLogits = gatherLogits(logits.toFloatArray(), dhRows);
+      statisticsNanos += System.nanoTime() - t;
     }
     return new RankRollout(problems, tokens, Sequences.responseMask(tokens, b), rewards, correct, lengths, advantages,
         scores[0].toFloatArray(), scores[1].toFloatArray(), refLogp, dhRows, dhLogits);
@@ -238,8 +252,19 @@ public final class TrainingSession implements AutoCloseable {
    * @return {predictedSum, measuredSum, states}
    */
   private double[] entropyChange(NDManager manager, RankRollout ro) {
-    float[] after = Sequences.responseLogits(manager, policy, ro.tokens(), ro.dhRows()).toFloatArray();
-    boolean[] valid = Sequences.gatherRows(ro.mask(), ro.dhRows());
+    int[] rows = ro.dhRows();
+    int positions = 0;
+    for (int row : rows) {
+      positions = Math.max(positions, ro.lengths()[row]);
+    }
+    // Only the positions some subsampled response reaches: a shorter input, the same logits.
+    float[] short1 = Sequences.responseLogits(manager, policy, ro.tokens(), rows, positions).toFloatArray();
+    int perRow = MAX_RESPONSE_LENGTH * SIZE;
+    float[] after = new float[rows.length * perRow];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(short1, i * positions * SIZE, after, i * perRow, positions * SIZE);
+    }
+    boolean[] valid = Sequences.gatherRows(ro.mask(), rows);
     double[] sums = EntropyDynamics.changeSums(ro.dhLogitsBefore(), after, SIZE, valid);
     long states = 0;
     for (boolean v : valid) {
@@ -333,7 +358,9 @@ public final class TrainingSession implements AutoCloseable {
       lengthSum += ro.lengths()[i];
     }
     boolean steer = config.loss().method() == Method.STEER;
+    long t = System.nanoTime();
     Covariance covariance = config.statsEnabled() ? CovarianceSummary.of(ro.oldLogp(), ro.advantages(), ro.mask()) : Covariance.empty();
+    statisticsNanos += config.statsEnabled() ? System.nanoTime() - t : 0;
     double states = entropyChange == null ? 0 : entropyChange[2];
     double predicted = states == 0 ? 0 : entropyChange[0] / states;
     double measured = states == 0 ? 0 : entropyChange[1] / states;

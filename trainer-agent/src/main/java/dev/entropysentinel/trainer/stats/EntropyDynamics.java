@@ -78,26 +78,55 @@ public final class EntropyDynamics {
 
   /**
    * Sums of predicted (Lemma 1) and measured entropy changes over the valid states of flattened
-   * logits {@code [n × vocab]} taken before ({@code z0}) and after ({@code z1}) an update.
+   * logits {@code [n × vocab]} taken before ({@code z0}) and after ({@code z1}) an update. One pass
+   * per state, no allocation per state: the same quantities as {@link #lemma1Predicted} and
+   * {@link #entropy}.
    *
    * @return {predictedSum, measuredSum}
    */
   public static double[] changeSums(float[] z0, float[] z1, int vocab, boolean[] valid) {
     double predicted = 0;
     double measured = 0;
-    double[] a = new double[vocab];
-    double[] b = new double[vocab];
+    double[] logp0 = new double[vocab];
     for (int s = 0; s < valid.length; s++) {
       if (!valid[s]) {
         continue;
       }
+      int o = s * vocab;
+      double logZ0 = logSumExp(z0, o, vocab);
+      double logZ1 = logSumExp(z1, o, vocab);
+      double h0 = 0;
+      double h1 = 0;
       for (int v = 0; v < vocab; v++) {
-        a[v] = z0[s * vocab + v];
-        b[v] = z1[s * vocab + v];
+        logp0[v] = z0[o + v] - logZ0;
+        h0 -= Math.exp(logp0[v]) * logp0[v];
+        double lp1 = z1[o + v] - logZ1;
+        h1 -= Math.exp(lp1) * lp1;
       }
-      predicted += lemma1Predicted(a, b);
-      measured += entropy(b) - entropy(a);
+      // -Cov_{a~π0}(log π0, Δz) = -(E[log π0 · Δz] - E[log π0] E[Δz])
+      double exy = 0;
+      double ey = 0;
+      for (int v = 0; v < vocab; v++) {
+        double p = Math.exp(logp0[v]);
+        double dz = (double) z1[o + v] - z0[o + v];
+        exy += p * logp0[v] * dz;
+        ey += p * dz;
+      }
+      predicted -= exy - (-h0) * ey;
+      measured += h1 - h0;
     }
     return new double[] {predicted, measured};
+  }
+
+  private static double logSumExp(float[] z, int offset, int n) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int v = 0; v < n; v++) {
+      max = Math.max(max, z[offset + v]);
+    }
+    double sum = 0;
+    for (int v = 0; v < n; v++) {
+      sum += Math.exp(z[offset + v] - max);
+    }
+    return max + Math.log(sum);
   }
 }
