@@ -27,7 +27,10 @@ import java.nio.file.Path;
  * @param covScope whether token selections are per rank or over all ranks
  * @param miniBatches PPO mini-batches per epoch
  * @param ppoEpochs passes over each rollout
- * @param learningRate AdamW learning rate of the RL phase
+ * @param learningRate peak AdamW learning rate of the RL phase
+ * @param lrSchedule shape of the RL learning rate over the steps ({@link LearningRateSchedule})
+ * @param lrWarmupSteps steps of linear warmup to {@code learningRate}
+ * @param lrFloor the last step's learning rate as a fraction of {@code learningRate}
  * @param weightDecay AdamW decoupled weight decay
  * @param maxGradNorm gradients are rescaled to at most this global norm
  * @param evalEvery validate every this many steps (and at step 0 and the last step)
@@ -58,6 +61,9 @@ public record TrainerConfig(
     int miniBatches,
     int ppoEpochs,
     double learningRate,
+    LearningRateSchedule.Shape lrSchedule,
+    int lrWarmupSteps,
+    double lrFloor,
     double weightDecay,
     double maxGradNorm,
     int evalEvery,
@@ -91,6 +97,9 @@ public record TrainerConfig(
     }
     atLeast("trainer.ppoEpochs", ppoEpochs, 1);
     positive("trainer.learningRate", learningRate);
+    present("trainer.lrSchedule", lrSchedule);
+    atLeast("trainer.lrWarmupSteps", lrWarmupSteps, 0);
+    fraction("trainer.lrFloor", lrFloor);
     nonNegative("trainer.weightDecay", weightDecay);
     positive("trainer.maxGradNorm", maxGradNorm);
     atLeast("trainer.evalEvery", evalEvery, 1);
@@ -122,6 +131,11 @@ public record TrainerConfig(
     return Math.max(1, (int) Math.round(entropyChangeSample * sequencesPerRank()));
   }
 
+  /** The RL learning rate per step. */
+  public LearningRateSchedule learningRateSchedule() {
+    return new LearningRateSchedule(lrSchedule, learningRate, lrWarmupSteps, lrFloor, steps);
+  }
+
   /** Sequences each rank samples per step. */
   public int sequencesPerRank() {
     return promptsPerStep * groupSize;
@@ -138,7 +152,10 @@ public record TrainerConfig(
     private CovScope covScope = CovScope.LOCAL;
     private int miniBatches = 2;
     private int ppoEpochs = 2;
-    private double learningRate = 5e-4;
+    private double learningRate = 3e-4;
+    private LearningRateSchedule.Shape lrSchedule = LearningRateSchedule.Shape.COSINE;
+    private int lrWarmupSteps = 5;
+    private double lrFloor = 0.1;
     private double weightDecay = 0.01;
     private double maxGradNorm = 1.0;
     private int evalEvery = 10;
@@ -168,6 +185,9 @@ public record TrainerConfig(
     public Builder miniBatches(int v) { miniBatches = v; return this; }
     public Builder ppoEpochs(int v) { ppoEpochs = v; return this; }
     public Builder learningRate(double v) { learningRate = v; return this; }
+    public Builder lrSchedule(LearningRateSchedule.Shape v) { lrSchedule = v; return this; }
+    public Builder lrWarmupSteps(int v) { lrWarmupSteps = v; return this; }
+    public Builder lrFloor(double v) { lrFloor = v; return this; }
     public Builder weightDecay(double v) { weightDecay = v; return this; }
     public Builder maxGradNorm(double v) { maxGradNorm = v; return this; }
     public Builder evalEvery(int v) { evalEvery = v; return this; }
@@ -191,7 +211,7 @@ public record TrainerConfig(
     public TrainerConfig build() {
       ModelConfig model = new ModelConfig(Vocabulary.SIZE, Vocabulary.CONTEXT_LENGTH, modelDim, heads, layers, ffnMultiplier);
       return new TrainerConfig(runId, seed, steps, promptsPerStep, groupSize, ranks, covScope, miniBatches, ppoEpochs,
-          learningRate, weightDecay, maxGradNorm, evalEvery, evalSize, passK, warmStartSteps, warmStartBatch, warmStartNoise,
+          learningRate, lrSchedule, lrWarmupSteps, lrFloor, weightDecay, maxGradNorm, evalEvery, evalSize, passK, warmStartSteps, warmStartBatch, warmStartNoise,
           warmStartLearningRate, statsEnabled, entropyChangeSample, checkpointDir, checkpointEvery, model, loss);
     }
   }

@@ -40,6 +40,8 @@ public final class TrainCommand implements Callable<Integer> {
       Map.entry("trainer.promptsPerStep", "--prompts"), Map.entry("trainer.groupSize", "--group-size"),
       Map.entry("trainer.ranks", "--ranks"), Map.entry("trainer.miniBatches", "--mini-batches"),
       Map.entry("trainer.ppoEpochs", "--ppo-epochs"), Map.entry("trainer.learningRate", "--lr"),
+      Map.entry("trainer.lrSchedule", "--lr-schedule"), Map.entry("trainer.lrWarmupSteps", "--lr-warmup"),
+      Map.entry("trainer.lrFloor", "--lr-floor"),
       Map.entry("trainer.weightDecay", "--weight-decay"), Map.entry("trainer.maxGradNorm", "--max-grad-norm"),
       Map.entry("trainer.evalEvery", "--eval-every"), Map.entry("trainer.evalSize", "--eval-size"),
       Map.entry("trainer.passK", "--pass-k"), Map.entry("trainer.warmStartSteps", "--warm-start-steps"),
@@ -72,7 +74,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--cov-scope", description = "local|global: token selections per rank or over all ranks (default local)") CovScope covScope;
   @Option(names = "--mini-batches", description = "PPO mini-batches per epoch (default 2)") Integer miniBatches;
   @Option(names = "--ppo-epochs", description = "passes over each rollout (default 2)") Integer ppoEpochs;
-  @Option(names = "--lr", description = "AdamW learning rate (default 5e-4)") Double lr;
+  @Option(names = "--lr", description = "peak AdamW learning rate of the RL steps (default 3e-4)") Double lr;
+  @Option(names = "--lr-schedule", description = "cosine|linear|constant: decay after the warmup to --lr-floor at the last step (default cosine)")
+  dev.entropysentinel.trainer.LearningRateSchedule.Shape lrSchedule;
+  @Option(names = "--lr-warmup", description = "steps of linear learning-rate warmup (default 5)") Integer lrWarmup;
+  @Option(names = "--lr-floor", description = "last step's learning rate as a fraction of --lr (default 0.1)") Double lrFloor;
   @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.01)") Double weightDecay;
   @Option(names = "--max-grad-norm", description = "gradient clipping norm (default 1.0)") Double maxGradNorm;
   @Option(names = "--eval-every", description = "validate every N steps (default 10)") Integer evalEvery;
@@ -172,6 +178,9 @@ public final class TrainCommand implements Callable<Integer> {
       set(miniBatches, b::miniBatches);
       set(ppoEpochs, b::ppoEpochs);
       set(lr, b::learningRate);
+      set(lrSchedule, b::lrSchedule);
+      set(lrWarmup, b::lrWarmupSteps);
+      set(lrFloor, b::lrFloor);
       set(weightDecay, b::weightDecay);
       set(maxGradNorm, b::maxGradNorm);
       set(evalEvery, b::evalEvery);

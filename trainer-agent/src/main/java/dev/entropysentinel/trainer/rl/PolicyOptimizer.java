@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.entropysentinel.trainer.model.Policy;
 import java.util.ArrayList;
@@ -24,14 +23,21 @@ final class PolicyOptimizer {
 
   private final double maxGradNorm;
   private int skippedInARow;
+  private float learningRate;
 
   PolicyOptimizer(Policy policy, double learningRate, double weightDecay, double maxGradNorm) {
     this.parameters = policy.parameters();
     this.adamW = Optimizer.adamW()
-        .optLearningRateTracker(Tracker.fixed((float) learningRate))
+        .optLearningRateTracker((parameterId, update) -> this.learningRate)
         .optWeightDecays((float) weightDecay)
         .build();
     this.maxGradNorm = maxGradNorm;
+    this.learningRate = (float) learningRate;
+  }
+
+  /** The rate of the following updates (the schedule sets it once per RL step). */
+  void learningRate(double rate) {
+    this.learningRate = (float) rate;
   }
 
   /** Applies the accumulated gradients; returns their global L2 norm before clipping. */

@@ -157,6 +157,8 @@ public final class TrainingSession implements AutoCloseable {
       for (int r = 0; r < ranks; r++) {
         rollouts.add(rollout(manager, suite.nextTraining(config.promptsPerStep()), rankRandoms.get(r)));
       }
+      double learningRate = config.learningRateSchedule().at(step);
+      optimizer.learningRate(learningRate);
       double entropyMean = entropyMean(rollouts);
       double entropyCoef = switch (config.loss().method()) {
         case ENTROPY_BONUS -> config.loss().entropyCoef();
@@ -198,7 +200,7 @@ public final class TrainingSession implements AutoCloseable {
       List<StepStats> out = new ArrayList<>(ranks);
       for (int r = 0; r < ranks; r++) {
         out.add(stats(step, r, rollouts.get(r), counts.get(r), gradNormSum / updates, stepTimeMs, entropyChange[r],
-            entropyCoef));
+            entropyCoef, learningRate));
       }
       return out;
     }
@@ -319,7 +321,7 @@ public final class TrainingSession implements AutoCloseable {
             config.loss(), entropyCoef);
         collector.backward(ranks == 1 ? loss : loss.div((float) ranks));
         if (counts != null) {
-          counts.get(r).add(batches.get(r), plans.get(r));
+          counts.get(r).add(batches.get(r), plans.get(r), config.loss().method() == Method.FORKING_TOKENS);
         }
       }
     }
@@ -340,7 +342,7 @@ public final class TrainingSession implements AutoCloseable {
   }
 
   private StepStats stats(long step, int rank, RankRollout ro, UpdateCounts c, double gradNorm, double stepTimeMs,
-      double[] entropyChange, double entropyCoef) {
+      double[] entropyChange, double entropyCoef, double learningRate) {
     long tokens = 0;
     double entropySum = 0;
     for (int i = 0; i < ro.mask().length; i++) {
@@ -366,6 +368,7 @@ public final class TrainingSession implements AutoCloseable {
     double measured = states == 0 ? 0 : entropyChange[1] / states;
     Map<String, Double> params = new LinkedHashMap<>(config.loss().methodParams());
     params.put("globalCovScope", config.covScope() == CovScope.GLOBAL ? 1.0 : 0.0);
+    params.put("learningRate", learningRate);
     if (config.statsEnabled()) {
       params.put("entropyChangeSample", config.entropyChangeSample());
     }
@@ -431,12 +434,16 @@ public final class TrainingSession implements AutoCloseable {
     double weightSum;
     double klSum;
 
-    void add(TokenBatch b, TokenPlan plan) {
+    /** {@code zeroWeightIsDetached}: forking tokens' weight-0 tokens get no gradient, like Clip-Cov's detached ones. */
+    void add(TokenBatch b, TokenPlan plan, boolean zeroWeightIsDetached) {
       boolean[] mask = b.mask();
       clipLow += TokenPlan.count(plan.clippedLow(), mask);
       clipHigh += TokenPlan.count(plan.clippedHigh(), mask);
       detached += TokenPlan.count(plan.detached(), mask);
       for (int i = 0; i < mask.length; i++) {
+        if (mask[i] && zeroWeightIsDetached && plan.weight()[i] == 0f && !plan.detached()[i]) {
+          detached++;
+        }
         if (mask[i]) {
           penalised += plan.klPenalty()[i] != 0 ? 1 : 0;
           weightMin = Math.min(weightMin, plan.weight()[i]);

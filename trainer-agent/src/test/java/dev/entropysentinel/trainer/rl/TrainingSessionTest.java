@@ -115,6 +115,17 @@ class TrainingSessionTest {
   }
 
   @Test
+  void forkingTokensReportTheirNoGradientTokensAsDetached() {
+    TrainerConfig config = tiny().warmStartSteps(0).loss(LossConfig.builder(Method.FORKING_TOKENS).forkingRho(0.25).build()).build();
+    try (TrainingSession session = TrainingSession.start(config, Clock.systemUTC(), Device.cpu())) {
+      StepStats s = session.step().get(0);
+      // per mini-batch max(1, floor(0.25·N_mb)) tokens keep gradient, the rest are detached
+      assertThat(s.detachedCount()).isBetween(s.tokenCount() - s.tokenCount() / 4 - 2, s.tokenCount() - 2);
+      assertThat(s.methodParams()).containsKey("learningRate");
+    }
+  }
+
+  @Test
   void everyMethodRunsAStep() {
     List<String> ran = new ArrayList<>();
     for (Method method : Method.values()) {
