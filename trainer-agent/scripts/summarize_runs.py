@@ -58,7 +58,8 @@ def summarize(path, window, fit_first):
     marks = [m for m in (0, 10, 25, 50, 75, 100, 150, 200) if m < len(h)] + [len(h) - 1]
     print("   entropy  " + "  ".join(f"@{m}:{h[m]:.3f}" for m in sorted(set(marks))))
     last10 = h[-10:]
-    print(f"   entropy mean of last 10 steps: {sum(last10) / len(last10):.3f}")
+    after = h[10:] or h
+    print(f"   entropy mean of last 10 steps: {sum(last10) / len(last10):.3f}; mean over steps 10..end: {sum(after) / len(after):.3f}")
     if steps and "detachedCount" in steps[0]:
         det = sum(s["detachedCount"] for s in steps) / max(1, sum(s["tokenCount"] for s in steps))
         pen = sum(s["penalizedCount"] for s in steps) / max(1, sum(s["tokenCount"] for s in steps))

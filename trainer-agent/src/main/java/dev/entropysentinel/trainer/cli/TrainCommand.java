@@ -98,6 +98,11 @@ public final class TrainCommand implements Callable<Integer> {
       "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step (default 0.0625, i.e. 8 of 128; 1 = all)"})
   Double dhSample;
 
+  @Option(names = "--preset", defaultValue = "paper", converter = PresetConverter.class,
+      description = {"paper|tiny: parameters of the covariance-controlled methods. paper = science.md defaults;",
+          "tiny = scaled to this trainer's ~600-token batches (clip-cov-ratio 0.1, kl-cov-ratio 0.1, steer-w-min 0.5).",
+          "Explicit flags override it (default ${DEFAULT-VALUE})"})
+  dev.entropysentinel.trainer.loss.LossPreset preset;
   @Option(names = "--eps-low", description = "PPO clip below (default 0.2; clip-cov 1)") Double epsLow;
   @Option(names = "--eps-high", description = "PPO clip above (default 0.2; clip-higher 0.28; clip-cov 1)") Double epsHigh;
   @Option(names = "--clip-cov-ratio", description = "Clip-Cov: fraction of valid tokens detached (default 2e-4)") Double clipCovRatio;
@@ -149,7 +154,7 @@ public final class TrainCommand implements Callable<Integer> {
   /** The validated configuration; invalid values become usage errors naming the flag. */
   TrainerConfig config() {
     try {
-      LossConfig.Builder loss = LossConfig.builder(method);
+      LossConfig.Builder loss = preset.apply(LossConfig.builder(method));
       set(epsLow, loss::epsLow);
       set(epsHigh, loss::epsHigh);
       set(clipCovRatio, loss::clipCovRatio);
@@ -207,6 +212,17 @@ public final class TrainCommand implements Callable<Integer> {
   private static <T> void set(T value, Consumer<T> setter) {
     if (value != null) {
       setter.accept(value);
+    }
+  }
+
+  static final class PresetConverter implements CommandLine.ITypeConverter<dev.entropysentinel.trainer.loss.LossPreset> {
+    @Override
+    public dev.entropysentinel.trainer.loss.LossPreset convert(String value) {
+      try {
+        return dev.entropysentinel.trainer.loss.LossPreset.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 

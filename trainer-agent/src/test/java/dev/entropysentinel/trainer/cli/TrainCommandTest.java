@@ -42,6 +42,23 @@ class TrainCommandTest {
   }
 
   @Test
+  void tinyPresetScalesTheSelectionsAndExplicitFlagsStillWin() throws Exception {
+    assertThat(parse("--method", "kl-cov").loss().klCovRatio()).isEqualTo(2e-3);
+    assertThat(parse("--method", "kl-cov", "--preset", "tiny").loss().klCovRatio()).isEqualTo(0.1);
+    assertThat(parse("--method", "clip-cov", "--preset", "tiny").loss().clipCovRatio()).isEqualTo(0.1);
+    assertThat(parse("--method", "steer", "--preset", "tiny").loss().steerWMin()).isEqualTo(0.5);
+    assertThat(parse("--method", "kl-cov", "--preset", "tiny", "--kl-cov-ratio", "0.3").loss().klCovRatio()).isEqualTo(0.3);
+  }
+
+  private static dev.entropysentinel.trainer.TrainerConfig parse(String... args) {
+    CommandLine cl = new CommandLine(new TrainCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    cl.parseArgs(args);
+    TrainCommand cmd = cl.getCommand();
+    cmd.spec = cl.getCommandSpec();
+    return cmd.config();
+  }
+
+  @Test
   void methodNamesWithHyphensParse() throws Exception {
     CommandLine cl = new CommandLine(new TrainCommand());
     cl.parseArgs("--method", "clip-cov", "--ranks", "2", "--cov-scope", "GLOBAL");
