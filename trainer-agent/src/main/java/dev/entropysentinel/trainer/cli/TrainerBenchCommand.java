@@ -8,6 +8,8 @@ import dev.entropysentinel.trainer.model.ModelConfig;
 import dev.entropysentinel.trainer.model.Policy;
 import dev.entropysentinel.trainer.rl.SupervisedStep;
 import dev.entropysentinel.trainer.rl.TrainingSession;
+import dev.entropysentinel.trainer.stats.CovarianceSummary;
+import dev.entropysentinel.trainer.stats.EntropyDynamics;
 import dev.entropysentinel.trainer.task.Vocabulary;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +54,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
     Engines.pytorch(threads);
     var out = spec.commandLine().getOut();
     TrainerConfig.Builder base = TrainerConfig.builder().warmStartSteps(100).evalSize(16).entropyChangeSample(dhSample);
+    warmStatisticsCode();
     try (TrainingSession on = TrainingSession.start(base.statsEnabled(true).build(), Clock.systemUTC(), Device.cpu());
         TrainingSession off = TrainingSession.start(base.statsEnabled(false).build(), Clock.systemUTC(), Device.cpu())) {
       for (int i = 0; i < 3; i++) {
@@ -91,6 +94,36 @@ public final class TrainerBenchCommand implements Callable<Integer> {
           batch, djlMs, torchMs, djlMs / torchMs);
     }
     return 0;
+  }
+
+  /**
+   * The statistics run once per step, so in a short benchmark the JVM would still interpret them
+   * (a long run compiles them after a few dozen steps): warm them on synthetic data first, as
+   * djl.md asks of anything timed.
+   */
+  private static void warmStatisticsCode() {
+    Random random = new Random(0);
+    int n = 128 * Vocabulary.MAX_RESPONSE_LENGTH;
+    float[] logp = new float[n];
+    float[] advantages = new float[n];
+    boolean[] mask = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      logp[i] = (float) -random.nextDouble();
+      advantages[i] = (float) random.nextGaussian();
+      mask[i] = random.nextBoolean();
+    }
+    int states = 8 * Vocabulary.MAX_RESPONSE_LENGTH;
+    float[] z0 = new float[states * Vocabulary.SIZE];
+    float[] z1 = new float[z0.length];
+    for (int i = 0; i < z0.length; i++) {
+      z0[i] = (float) random.nextGaussian();
+      z1[i] = z0[i] + 0.01f * (float) random.nextGaussian();
+    }
+    boolean[] valid = Arrays.copyOf(mask, states);
+    for (int i = 0; i < 2000; i++) {
+      CovarianceSummary.of(logp, advantages, mask);
+      EntropyDynamics.changeSums(z0, z1, Vocabulary.SIZE, valid);
+    }
   }
 
   private double djlSupervisedMs(ModelConfig model) {
