@@ -18,8 +18,10 @@ import java.util.Map;
  * entropySum} is the sum of per-token entropies of the full next-token distribution, {@code
  * klSum} of the per-token approximate KL to the rollout policy, {@code steerWeightSum} of STEER
  * weights (1 per token for other methods). Response sums run over sampled responses. Entropy
- * changes are token means over the step's sampled states, {@code entropyChangePredicted} from
- * Lemma 1 (−Cov(log π, Δz)) and {@code entropyChangeMeasured} from the logits before and after.
+ * changes are token means over the step's sampled states (a trainer may use a random subsample of
+ * its responses, both values on the same one, and say so in {@code methodParams}),
+ * {@code entropyChangePredicted} from Lemma 1 (−Cov(log π, Δz)) and {@code entropyChangeMeasured}
+ * from the logits before and after the update.
  *
  * @throws InvalidRecordException from the constructor when a field is missing or out of range
  */
