@@ -29,10 +29,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = {
-      "Trains a small transformer with RL on verifiable tasks (addition, sorting) and reports per-step",
-      "token statistics. Ratios are fractions of valid tokens (0.002 = 0.2%%)."
-    })
+    usageHelpAutoWidth = true,
+    description = "Trains a small transformer with RL on verifiable tasks (addition, sorting) and reports per-step "
+        + "token statistics. Ratios are fractions of valid tokens (0.002 = 0.2%%).")
 public final class TrainCommand implements Callable<Integer> {
   /** Config keys to the flags that set them, so validation errors name the flag. */
   private static final Map<String, String> FLAGS = Map.ofEntries(
@@ -94,14 +93,14 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--ffn-multiplier", description = "MLP width / model width (default 4)") Integer ffnMultiplier;
   @Option(names = "--no-stats", negatable = true, defaultValue = "true", description = "skip covariance and entropy-change statistics")
   boolean stats;
-  @Option(names = "--dh-sample", description = {"fraction of each step's sampled responses (at least one) on which the predicted",
-      "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step (default 0.0625, i.e. 8 of 128; 1 = all)"})
+  @Option(names = "--dh-sample", description = {"fraction of each step's sampled responses (at least one) on which the predicted "
+      + "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step (default 0.0625, i.e. 8 of 128; 1 = all)"})
   Double dhSample;
 
   @Option(names = "--preset", defaultValue = "paper", converter = PresetConverter.class,
-      description = {"paper|tiny: parameters of the covariance-controlled methods. paper = science.md defaults;",
-          "tiny = scaled to this trainer's ~600-token batches (clip-cov-ratio 0.1, kl-cov-ratio 0.1, steer-w-min 0.5).",
-          "Explicit flags override it (default ${DEFAULT-VALUE})"})
+      description = {"paper|tiny: parameters of the covariance-controlled methods. paper = science.md defaults; "
+          + "tiny = scaled to this trainer's ~600-token batches (clip-cov-ratio 0.1, kl-cov-ratio 0.1, steer-w-min 0.5). "
+          + "Explicit flags override it (default ${DEFAULT-VALUE})"})
   dev.entropysentinel.trainer.loss.LossPreset preset;
   @Option(names = "--eps-low", description = "PPO clip below (default 0.2; clip-cov 1)") Double epsLow;
   @Option(names = "--eps-high", description = "PPO clip above (default 0.2; clip-higher 0.28; clip-cov 1)") Double epsHigh;
