@@ -19,7 +19,8 @@ import java.util.Map;
  * @param earlyFraction a collapse before this share of the planned steps is early
  * @param targetScore INTERVENE on early collapse only if the forecast's upper bound is below this
  * @param silenceTimeout a run with no record for longer than this is silent
- * @param interventionChanges trainer parameters an INTERVENE asks for
+ * @param interventionChanges trainer parameters an INTERVENE asks for, in the control vocabulary of
+ *     {@code schemas} (method and parameter keys as the trainer's flags spell them)
  * @param dryRun decide but only advise
  */
 public record MonitorConfig(
@@ -59,7 +60,7 @@ public record MonitorConfig(
    */
   public static MonitorConfig ofDefaults() {
     return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.02, 0.5, 1.0, Duration.ofMinutes(30),
-        Map.of("loss_mode", "kl_cov", "kl_cov_ratio", "0.002", "kl_coef", "1"), true);
+        Map.of("method", "kl-cov", "klCovRatio", "0.002", "klCoef", "1"), true);
   }
 
   /** A copy that only advises ({@code true}) or acts ({@code false}). */

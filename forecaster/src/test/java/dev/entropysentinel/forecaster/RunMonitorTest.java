@@ -117,7 +117,7 @@ class RunMonitorTest {
     List<Decision> d = decisions(u);
     assertThat(d).hasSize(1);
     assertThat(d.get(0).action()).isEqualTo(Decision.Action.INTERVENE);
-    assertThat(d.get(0).parameterChanges()).containsEntry("loss_mode", "kl_cov");
+    assertThat(d.get(0).parameterChanges()).containsEntry("method", "kl-cov").containsEntry("klCovRatio", "0.002").containsEntry("klCoef", "1");
     assertThat(d.get(0).dryRun()).isFalse();
     assertThat(d.get(0).label()).isEqualTo("INTERVENE");
   }
