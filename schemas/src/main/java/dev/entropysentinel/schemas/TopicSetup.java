@@ -15,15 +15,23 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The one path that creates Sentinel's topics (idempotently) and waits until every partition has a
- * leader: an idempotent producer that writes before that can lose its first batch to NOT_LEADER
+ * leader (the dead-letter topic takes records up to {@link #DLQ_MAX_MESSAGE_BYTES}): an idempotent producer that writes before that can lose its first batch to NOT_LEADER
  * and then OUT_OF_ORDER_SEQUENCE retries (servers.md). Used by the embedded broker, the processor
  * and the trainer agents alike, on the embedded broker or an external cluster.
  */
 public final class TopicSetup {
+  /**
+   * Largest record on the dead-letter topic: a dead letter keeps an unreadable record whole, base64
+   * (4/3 of its size) inside JSON, so a record near Kafka's 1 MiB default needs more than 1 MiB.
+   * Producers writing dead letters set {@code max.request.size} to this.
+   */
+  public static final int DLQ_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
   private TopicSetup() {}
 
   /**
@@ -37,7 +45,11 @@ public final class TopicSetup {
       Duration timeout) {
     List<NewTopic> topics = new ArrayList<>();
     for (String name : Topics.ALL) {
-      topics.add(new NewTopic(name, partitions, replication).configs(topicConfig));
+      Map<String, String> config = new HashMap<>(topicConfig);
+      if (name.equals(Topics.DLQ)) {
+        config.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DLQ_MAX_MESSAGE_BYTES));
+      }
+      topics.add(new NewTopic(name, partitions, replication).configs(config));
     }
     ensure(bootstrapServers, topics, timeout);
   }
