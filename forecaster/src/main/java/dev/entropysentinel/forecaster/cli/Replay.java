@@ -3,6 +3,7 @@ package dev.entropysentinel.forecaster.cli;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.OptionalDouble;
@@ -72,10 +73,23 @@ public final class Replay {
     MonitorReplay.Events events = MonitorReplay.run(series, steps, options);
     return new ReplayReport(name, log.format().name(), series.entropyKey(), series.validationKey(),
         series.entropyKeys(), series.validationKeys(), steps, (int) Math.floor(cut), finite(fit.a()), finite(fit.b()),
-        finite(fit.r2()), finite(fit.ceiling()), finalForecast, result.reason() + target(steps),
+        finite(fit.r2()), finite(fit.ceiling()), finalForecast, result.reason() + resumed(series, result, cut) + target(steps),
         result.burnInPoints(), actualFinal(series.validation()), scoreScale(series), early.size(),
         baselines(series, cut, steps), predicted == 0 ? null : Math.sqrt(sse / predicted), nowcast, events.detections(),
         events.decisions(), stop(events, series, steps), ingestion);
+  }
+
+  /**
+   * Why a resumed run's log (its steps start at N > 0) may have nothing to forecast from: the fit
+   * window counts from step 0 of the run, which the log does not hold.
+   */
+  private static String resumed(RunSeries series, ForecastResult result, double cut) {
+    int first = Math.min(series.entropy().firstKey(),
+        series.validation().isEmpty() ? Integer.MAX_VALUE : series.validation().firstKey());
+    return result.forecast() == null && first > 1
+        ? String.format(Locale.ROOT, "; the log starts at step %d (a resumed run) and the fit window ends at "
+            + "step %d", first, (int) Math.floor(cut))
+        : "";
   }
 
   /** Says which step the forecast is for, and where that step came from. */

@@ -96,10 +96,10 @@ public final class ReplayCommand implements Callable<Integer> {
       try {
         files.addAll(LogFiles.expand(given));
       } catch (UnreadableLogException e) {
-        outcomes.add(Backtest.Outcome.failed(given.toString(), e.getMessage()));
+        outcomes.add(Backtest.Outcome.failed(name(given), "--log " + e.getMessage()));
       }
     }
-    boolean single = logs.size() == 1 && files.size() == 1 && outcomes.isEmpty() && !summary;
+    boolean single = logs.size() == 1 && files.size() <= 1 && !summary;
     for (Path file : files) {
       outcomes.add(replay(replay, file));
     }
@@ -107,7 +107,7 @@ public final class ReplayCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<Backtest.Outcome> failed = outcomes.stream().filter(o -> o.report() == null).toList();
     if (single && !failed.isEmpty()) {
-      err.println("sentinel replay: --log " + failed.get(0).error());
+      err.println("sentinel replay: " + failed.get(0).error());
       err.flush();
       return USAGE;
     }
@@ -123,7 +123,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     out.flush();
     if (!summary) {
-      failed.forEach(o -> err.println("sentinel replay: --log " + o.error()));
+      failed.forEach(o -> err.println("sentinel replay: " + o.error()));
     }
     err.flush();
     return failed.isEmpty() ? 0 : SOME_LOGS_FAILED;
@@ -133,15 +133,19 @@ public final class ReplayCommand implements Callable<Integer> {
   private Backtest.Outcome replay(Replay replay, Path file) {
     try {
       MetricLog metrics = MetricLogReader.read(file, format != null ? format : LogFormat.guess(file));
-      return Backtest.Outcome.of(replay.run(file.getFileName().toString(), metrics));
+      return Backtest.Outcome.of(replay.run(name(file), metrics));
     } catch (UnreadableLogException e) {
-      return Backtest.Outcome.failed(file.toString(), e.getMessage());
+      return Backtest.Outcome.failed(name(file), "--log " + e.getMessage());
     } catch (IOException e) {
-      return Backtest.Outcome.failed(file.toString(), file + ": cannot be read (" + e.getMessage() + ")");
+      return Backtest.Outcome.failed(name(file), "--log " + file + ": cannot be read (" + e.getMessage() + ")");
     } catch (IllegalArgumentException e) {
-      return Backtest.Outcome.failed(file.toString(), file + ": " + e.getMessage()
-          + " (see --validation-key / --entropy-key)");
+      String flag = e.getMessage().startsWith("the validation") ? "--validation-key" : "--entropy-key";
+      return Backtest.Outcome.failed(name(file), flag + ": " + file + ": " + e.getMessage());
     }
+  }
+
+  private static String name(Path file) {
+    return file.getFileName() == null ? file.toString() : file.getFileName().toString();
   }
 
   private ForecastConfig forecastConfig() {
