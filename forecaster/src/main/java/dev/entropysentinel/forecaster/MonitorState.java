@@ -1,6 +1,8 @@
 package dev.entropysentinel.forecaster;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.NavigableMap;
@@ -96,7 +98,9 @@ public record MonitorState(
       }
     }
     activeDetections = List.copyOf(active);
-    decided = Set.copyOf(decided);
+    EnumSet<DetectionType> ordered = EnumSet.noneOf(DetectionType.class);
+    ordered.addAll(decided);
+    decided = Collections.unmodifiableSet(ordered);
     decisions = List.copyOf(decisions.subList(Math.max(0, decisions.size() - MAX_DECISIONS), decisions.size()));
     entropyTrajectory.requireShape(ENTROPY_SHAPE);
     validations.requireShape(VALIDATION_SHAPE);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -24,13 +25,15 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
  *
  * <p>Compact: a {@link SampledSeries} is its count, stride and one base64 block of its steps (as
  * varint gaps, mostly one byte) followed by its columns (float64), not an array of boxed points. Exact: doubles round-trip
- * bit for bit, so a state read back decides as the one never written. Versioned: a state of another
+ * bit for bit, so a state read back decides as the one never written; deterministic (maps by key,
+ * sets in enum order), so equal states give equal bytes. Versioned: a state of another
  * major {@link MonitorState#VERSION} is refused with a message saying so; unknown fields (a newer
  * minor version) are ignored.
  */
 public final class MonitorStateCodec {
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .addModule(new SimpleModule("sampled-series")
           .addSerializer(SampledSeries.class, new SeriesSerializer())
           .addDeserializer(SampledSeries.class, new SeriesDeserializer()))
