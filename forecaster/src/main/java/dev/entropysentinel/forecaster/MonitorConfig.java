@@ -1,5 +1,6 @@
 package dev.entropysentinel.forecaster;
 
+import dev.entropysentinel.schemas.ControlParameters;
 import java.time.Duration;
 import java.util.Map;
 
@@ -19,8 +20,7 @@ import java.util.Map;
  * @param earlyFraction a collapse before this share of the planned steps is early
  * @param targetScore INTERVENE on early collapse only if the forecast's upper bound is below this
  * @param silenceTimeout a run with no record for longer than this is silent
- * @param interventionChanges trainer parameters an INTERVENE asks for, in the control vocabulary of
- *     {@code schemas} (method and parameter keys as the trainer's flags spell them)
+ * @param interventionChanges trainer parameters an INTERVENE asks for
  * @param dryRun decide but only advise
  */
 public record MonitorConfig(
@@ -60,7 +60,7 @@ public record MonitorConfig(
    */
   public static MonitorConfig ofDefaults() {
     return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.02, 0.5, 1.0, Duration.ofMinutes(30),
-        Map.of("method", "kl-cov", "klCovRatio", "0.002", "klCoef", "1"), true);
+        ControlParameters.klCov(0.002, 1), true);
   }
 
   /** A copy that only advises ({@code true}) or acts ({@code false}). */
