@@ -56,7 +56,7 @@ class ProcessCommandTest {
 
   @Test
   void flagsAreDerivedFromConfigKeys() {
-    assertThat(ProcessCommand.flagOf("monitor.minRemainingGain must be >= 0, was -1")).isEqualTo("--min-remaining-gain");
+    assertThat(ProcessCommand.flagOf("monitor.maxForgone must be in (0, 1), was -1")).isEqualTo("--max-forgone");
     assertThat(ProcessCommand.flagOf("processor.graceTime must be positive")).isEqualTo("--grace-ms");
   }
 }
