@@ -241,13 +241,12 @@ public final class MonitorTransition {
     double gain = Math.max(drift.gainOver(level), expected);
     d.latch(DetectionType.PLATEAU, gain < allowed, gain > allowed * (1 + config.hysteresis()), point.step(),
         () -> new Detection(point.step(), DetectionType.PLATEAU, String.format(Locale.ROOT,
-            "at most %.4f still to gain by step %d, under the %.4f the policy may forgo%s: %s; the forecast %.4f "
-                + "gains %.4f over the current %.4f (mean of the last %d validations); the STOP saves %d steps (%.0f%%)",
-            gain, f.targetStep(), allowed, plusMinusOne ? " (+-1 rewards)" : "", drift.describe(), f.value(), expected,
-            level, LEVEL_POINTS, f.targetStep() - point.step(), 100.0 * (f.targetStep() - point.step()) / f.targetStep()),
-            Map.of("forecastHi", f.hi(), "forecast", f.value(), "current", level, "remainingGain", gain,
-                "driftBound", drift.gainBound(), "horizonLogSteps", drift.horizon(), "evidenceFrom",
-                (double) drift.windowStart(), "maxForgone", allowed)));
+            "gain ahead <= %.4f by step %d (may forgo %.4f%s): %s; forecast %.4f vs current %.4f (mean of last %d); "
+                + "saves %d steps (%.0f%%)", gain, f.targetStep(), allowed, plusMinusOne ? ", +-1 rewards" : "",
+            drift.describe(), f.value(), level, LEVEL_POINTS, f.targetStep() - point.step(),
+            100.0 * (f.targetStep() - point.step()) / f.targetStep()),
+            Map.of("forecast", f.value(), "current", level, "remainingGain", gain, "driftBound", drift.gainBound(),
+                "horizonLogSteps", drift.horizon(), "maxForgone", allowed)));
   }
 
   private MonitorStep finish(Draft d) {

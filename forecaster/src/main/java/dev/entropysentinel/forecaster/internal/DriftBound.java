@@ -101,8 +101,8 @@ public record DriftBound(double gainBound, double trendNow, double slopeHi, doub
     if (shortfall != null) {
       return "no drift bound: " + shortfall;
     }
-    return String.format(Locale.ROOT, "the log-linear drift's %.0f%% upper bound gains %.4f over the horizon left "
-        + "(%.2f ln-steps; evidence: %d validations from step %d, slope %.4f, upper %.4f per ln-step, trend now %.4f)",
-        100 * CONFIDENCE, gainBound, horizon, points, windowStart, slope, slopeHi, trendNow);
+    return String.format(Locale.ROOT, "drift's %.0f%% bound %.4f over %.2f ln-steps left from %d validations since "
+        + "step %d (slope %.4f, upper %.4f; trend now %.4f)", 100 * CONFIDENCE, gainBound, horizon, points, windowStart,
+        slope, slopeHi, trendNow);
   }
 }

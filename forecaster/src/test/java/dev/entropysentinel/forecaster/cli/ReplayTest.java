@@ -221,7 +221,7 @@ class ReplayTest {
     run(json, new StringWriter(), "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(), "--json");
     JsonNode stop = new ObjectMapper().readTree(json.toString()).get("stop");
     assertThat(stop.get("step").asInt()).isEqualTo(329);
-    assertThat(stop.get("reason").asText()).contains("by step 434", "ln-steps", "evidence: 16 validations from step 179");
+    assertThat(stop.get("reason").asText()).contains("by step 434", "ln-steps left from 16 validations since step 179");
   }
 
   @Test
