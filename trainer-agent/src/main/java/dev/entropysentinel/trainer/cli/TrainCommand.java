@@ -2,6 +2,7 @@ package dev.entropysentinel.trainer.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.entropysentinel.schemas.ControlParameters;
 import dev.entropysentinel.trainer.Training;
 import dev.entropysentinel.trainer.TrainerConfig;
 import dev.entropysentinel.trainer.loss.CovScope;
@@ -33,7 +34,10 @@ import picocli.CommandLine.Option;
     description = "Trains a small transformer with RL on verifiable tasks (addition, sorting) and reports per-step "
         + "token statistics. Ratios are fractions of valid tokens (0.002 = 0.2%%).")
 public final class TrainCommand implements Callable<Integer> {
-  /** Config keys to the flags that set them, so validation errors name the flag. */
+  /**
+   * Config keys to the flags that set them, so validation errors name the flag; the loss
+   * parameters' flags come from the schemas vocabulary ({@link ControlParameters.Parameter#flag()}).
+   */
   private static final Map<String, String> FLAGS = Map.ofEntries(
       Map.entry("trainer.runId", "--run-id"), Map.entry("trainer.steps", "--steps"),
       Map.entry("trainer.promptsPerStep", "--prompts"), Map.entry("trainer.groupSize", "--group-size"),
@@ -48,15 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
       Map.entry("trainer.warmStartLearningRate", "--warm-start-lr"), Map.entry("trainer.checkpointEvery", "--checkpoint-every"),
       Map.entry("trainer.entropyChangeSample", "--dh-sample"),
       Map.entry("model.modelDim", "--model-dim"), Map.entry("model.heads", "--heads"), Map.entry("model.layers", "--layers"),
-      Map.entry("model.ffnMultiplier", "--ffn-multiplier"),
-      Map.entry("trainer.loss.epsLow", "--eps-low"), Map.entry("trainer.loss.epsHigh", "--eps-high"),
-      Map.entry("trainer.loss.clipCovRatio", "--clip-cov-ratio"), Map.entry("trainer.loss.clipCovLb", "--clip-cov-lb"),
-      Map.entry("trainer.loss.clipCovUb", "--clip-cov-ub"), Map.entry("trainer.loss.klCovRatio", "--kl-cov-ratio"),
-      Map.entry("trainer.loss.klCoef", "--kl-coef"), Map.entry("trainer.loss.steerWMin", "--steer-w-min"),
-      Map.entry("trainer.loss.steerWMax", "--steer-w-max"), Map.entry("trainer.loss.entropyCoef", "--entropy-coef"),
-      Map.entry("trainer.loss.refKlCoef", "--ref-kl-coef"), Map.entry("trainer.loss.targetEntropy", "--target-entropy"),
-      Map.entry("trainer.loss.entropyCoefDelta", "--entropy-coef-delta"),
-      Map.entry("trainer.loss.entropyCoefMax", "--entropy-coef-max"), Map.entry("trainer.loss.forkingRho", "--forking-rho"));
+      Map.entry("model.ffnMultiplier", "--ffn-multiplier"));
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -203,9 +199,16 @@ public final class TrainCommand implements Callable<Integer> {
       return b.build();
     } catch (IllegalArgumentException e) {
       String key = e.getMessage().split(" ", 2)[0];
-      String flag = FLAGS.getOrDefault(key, "--method");
+      String flag = FLAGS.getOrDefault(key, lossFlag(key));
       throw new CommandLine.ParameterException(spec.commandLine(), flag + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String lossFlag(String key) {
+    String prefix = "trainer.loss.";
+    return key.startsWith(prefix)
+        ? ControlParameters.Parameter.fromKey(key.substring(prefix.length())).map(ControlParameters.Parameter::flag).orElse("--method")
+        : "--method";
   }
 
   private static <T> void set(T value, Consumer<T> setter) {
