@@ -7,6 +7,8 @@ import java.io.IOException;
 public interface RunContext {
   TrainerConfig config();
 
+  java.time.Clock clock();
+
   /** The session: its current method ({@code loss()}), {@code switchLoss}, the resumed checkpoint's entries. */
   TrainingSession session();
 

@@ -2,7 +2,11 @@ package dev.entropysentinel.trainer;
 
 import ai.djl.Device;
 import dev.entropysentinel.schemas.EvalResult;
+import dev.entropysentinel.schemas.RunInfo;
+import dev.entropysentinel.schemas.SchemaVersion;
 import dev.entropysentinel.schemas.StepStats;
+import dev.entropysentinel.trainer.loss.LossConfig;
+import dev.entropysentinel.trainer.model.ModelConfig;
 import dev.entropysentinel.trainer.rl.TrainingSession;
 import dev.entropysentinel.trainer.stats.StatsSink;
 import java.io.IOException;
@@ -43,7 +47,7 @@ public final class Training {
     try (TrainingSession session = resumeFrom == null
         ? TrainingSession.start(config, clock, device)
         : TrainingSession.resume(config, clock, device, resumeFrom)) {
-      Loop loop = new Loop(config, session, List.copyOf(listeners));
+      Loop loop = new Loop(config, clock, session, List.copyOf(listeners));
       try {
         return loop.run();
       } catch (UncheckedIOException e) {
@@ -54,12 +58,14 @@ public final class Training {
 
   private static final class Loop implements RunContext {
     private final TrainerConfig config;
+    private final Clock clock;
     private final TrainingSession session;
     private final List<StepListener> listeners;
     private String stopReason;
 
-    Loop(TrainerConfig config, TrainingSession session, List<StepListener> listeners) {
+    Loop(TrainerConfig config, Clock clock, TrainingSession session, List<StepListener> listeners) {
       this.config = config;
+      this.clock = clock;
       this.session = session;
       this.listeners = listeners;
     }
@@ -104,6 +110,11 @@ public final class Training {
     }
 
     @Override
+    public Clock clock() {
+      return clock;
+    }
+
+    @Override
     public TrainingSession session() {
       return session;
     }
@@ -128,23 +139,52 @@ public final class Training {
     }
   }
 
-  /** Forwards every record to a {@link StatsSink}. */
+  /**
+   * Forwards every record to a {@link StatsSink}: a {@link RunInfo} at the start and before the
+   * first step that ran with a different method or parameters, then each step's and validation's.
+   */
   public static final class SinkListener implements StepListener {
     private final StatsSink sink;
+    private RunContext run;
+    private LossConfig described;
 
     public SinkListener(StatsSink sink) {
       this.sink = sink;
     }
 
     @Override
+    public void onRunStart(RunContext context) {
+      this.run = context;
+      describe();
+    }
+
+    @Override
     public void afterStep(List<StepStats> stats) {
+      if (!run.session().loss().equals(described)) {
+        describe();
+      }
       stats.forEach(sink::accept);
+    }
+
+    private void describe() {
+      described = run.session().loss();
+      sink.accept(runInfo(run, described));
     }
 
     @Override
     public void onEval(EvalResult eval) {
       sink.accept(eval);
     }
+  }
+
+  /** What the run is, with the method and parameters in force. */
+  static RunInfo runInfo(RunContext run, LossConfig loss) {
+    TrainerConfig c = run.config();
+    ModelConfig m = c.model();
+    String model = "sentinel-tiny-d" + m.modelDim() + "-l" + m.layers() + "-h" + m.heads();
+    return new RunInfo(SchemaVersion.CURRENT, c.runId(), run.clock().millis(), c.steps() >= 1 ? (long) c.steps() : null,
+        loss.method().wireName(), loss.methodParams(), model, run.session().policy().parameterCount(), c.ranks(),
+        c.evalEvery(), RunInfo.ScoreScale.ACCURACY, "trainer");
   }
 
   /**

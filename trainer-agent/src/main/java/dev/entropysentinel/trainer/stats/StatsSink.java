@@ -1,10 +1,13 @@
 package dev.entropysentinel.trainer.stats;
 
+import dev.entropysentinel.schemas.ControlAck;
 import dev.entropysentinel.schemas.EvalResult;
+import dev.entropysentinel.schemas.RunInfo;
 import dev.entropysentinel.schemas.StepStats;
 
 /**
- * Where the trainer's records go: a JSON-lines file today, the Kafka emitter later. The trainer
+ * Where the trainer's records go: a JSON-lines file, the terminal, the Kafka emitter. Run records
+ * and control acknowledgements only matter to Kafka, so other sinks ignore them by default. The trainer
  * calls it from its training thread only; an implementation must not block training for long
  * (buffer instead) and must not lose records it accepted before {@link #close()}.
  */
@@ -12,6 +15,12 @@ public interface StatsSink extends AutoCloseable {
   void accept(StepStats stats);
 
   void accept(EvalResult eval);
+
+  /** The run's description, at its start and after every change of method. */
+  default void accept(RunInfo run) {}
+
+  /** The trainer's answer to a control command. */
+  default void accept(ControlAck ack) {}
 
   @Override
   void close();
@@ -30,6 +39,20 @@ public interface StatsSink extends AutoCloseable {
       public void accept(EvalResult eval) {
         for (StatsSink s : sinks) {
           s.accept(eval);
+        }
+      }
+
+      @Override
+      public void accept(RunInfo run) {
+        for (StatsSink s : sinks) {
+          s.accept(run);
+        }
+      }
+
+      @Override
+      public void accept(ControlAck ack) {
+        for (StatsSink s : sinks) {
+          s.accept(ack);
         }
       }
 
