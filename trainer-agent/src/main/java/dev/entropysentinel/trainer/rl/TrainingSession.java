@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.StepStats;
 import dev.entropysentinel.trainer.TrainerConfig;
+import dev.entropysentinel.trainer.internal.Hosts;
 import dev.entropysentinel.trainer.loss.CovScope;
 import dev.entropysentinel.trainer.loss.LossConfig;
 import dev.entropysentinel.trainer.loss.LossPlanner;
@@ -21,7 +22,6 @@ import dev.entropysentinel.trainer.model.Policy;
 import dev.entropysentinel.trainer.task.Problem;
 import dev.entropysentinel.trainer.task.TaskSuite;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -86,7 +86,7 @@ public final class TrainingSession implements AutoCloseable {
     }
     this.updateRandom = new Random(config.seed() + 3 + nextStep);
     this.statistics = StepStatistics.of(config, nextStep);
-    this.records = new StepRecords(config, hostName(), clock);
+    this.records = new StepRecords(config, Hosts.name(), clock);
   }
 
   private void useLoss(LossConfig next) {
@@ -337,14 +337,6 @@ public final class TrainingSession implements AutoCloseable {
       }
     }
     return n == 0 ? 0 : sum / n;
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost";
-    }
   }
 
   @Override
