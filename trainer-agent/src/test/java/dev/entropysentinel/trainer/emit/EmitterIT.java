@@ -19,11 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,9 +103,9 @@ class EmitterIT {
   }
 
   static void assertExactlyOnceInOrder(String bootstrap, String run, int steps) {
-    List<StepStats> stats = consume(bootstrap, Topics.STEP_STATS, WireSerde.stepStats(), run, 2 * steps);
-    List<EvalResult> evals = consume(bootstrap, Topics.EVALS, WireSerde.evals(), run, steps / 10);
-    List<RunInfo> runs = consume(bootstrap, Topics.RUNS, WireSerde.runs(), run, 1);
+    List<StepStats> stats = TopicReader.consume(bootstrap, Topics.STEP_STATS, WireSerde.stepStats(), run, 2 * steps);
+    List<EvalResult> evals = TopicReader.consume(bootstrap, Topics.EVALS, WireSerde.evals(), run, steps / 10);
+    List<RunInfo> runs = TopicReader.consume(bootstrap, Topics.RUNS, WireSerde.runs(), run, 1);
     assertThat(stats).hasSize(2 * steps);
     for (int s = 0; s < steps; s++) {
       assertThat(stats.get(2 * s).step()).isEqualTo(s);
@@ -119,37 +115,6 @@ class EmitterIT {
     }
     assertThat(evals).extracting(EvalResult::step).isSorted().doesNotHaveDuplicates().hasSize(steps / 10);
     assertThat(runs).hasSize(1);
-  }
-
-  /** Everything on {@code topic} for {@code run}, reading until {@code expected} arrived and a further second is quiet. */
-  static <T extends dev.entropysentinel.schemas.WireRecord> List<T> consume(String bootstrap, String topic, WireSerde<T> serde,
-      String run, int expected) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<T> seen = new ArrayList<>();
-    try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(p, new StringDeserializer(), serde)) {
-      consumer.subscribe(List.of(topic));
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.key().equals(run)) {
-            seen.add(r.value());
-          }
-        });
-        return seen.size() >= expected;
-      });
-      long quietUntil = System.nanoTime() + 1_000_000_000L;
-      while (System.nanoTime() < quietUntil) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.key().equals(run)) {
-            seen.add(r.value());
-          }
-        });
-      }
-    }
-    return seen;
   }
 
   static int freePort() throws Exception {
