@@ -202,7 +202,7 @@ public final class KafkaEmitter implements StatsSink {
           }
         }
       }
-    } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
       LOG.error("the spool in {} became unreadable, records are no longer sent: {}", spool.dir(), e.getMessage(), e);
@@ -252,7 +252,9 @@ public final class KafkaEmitter implements StatsSink {
       }
     }
     running = false;
-    sender.interrupt();
+    synchronized (lock) {
+      lock.notifyAll();
+    }
     try {
       sender.join(config.closeTimeout().toMillis());
       long left = spool.end().next() - spool.acked().next();
