@@ -2,6 +2,7 @@ package dev.entropysentinel.cli;
 
 import dev.entropysentinel.forecaster.cli.ReplayCommand;
 import dev.entropysentinel.kafka.embedded.BrokerCommand;
+import dev.entropysentinel.processor.ProcessCommand;
 import dev.entropysentinel.trainer.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       BrokerCommand.class,
       BenchCommand.class,
+      ProcessCommand.class,
       ReplayCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class
