@@ -4,6 +4,7 @@ import dev.entropysentinel.schemas.ControlAck;
 import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.RunInfo;
 import dev.entropysentinel.schemas.StepStats;
+import dev.entropysentinel.schemas.TopicSetup;
 import dev.entropysentinel.schemas.Topics;
 import dev.entropysentinel.schemas.WireJson;
 import dev.entropysentinel.trainer.stats.StatsSink;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaEmitter implements StatsSink {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaEmitter.class);
   private static final int READ_BATCH = 500;
+  /** Partitions of topics the trainer has to create itself (as the embedded broker's default). */
+  private static final int TOPIC_PARTITIONS = 3;
 
   private final EmitterConfig config;
   private final Spool spool;
@@ -150,7 +154,31 @@ public final class KafkaEmitter implements StatsSink {
     return p;
   }
 
+  /**
+   * Creates missing Sentinel topics and waits for their partition leaders before the idempotent
+   * producer writes (servers.md); while the broker is unreachable, records wait in the spool.
+   */
+  private void awaitTopics() throws InterruptedException {
+    while (running) {
+      try {
+        TopicSetup.ensure(config.bootstrap(), TOPIC_PARTITIONS, (short) 1, Map.of(), config.maxBlock());
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("the broker at {} is not ready ({}); records wait in the spool {}", config.bootstrap(), e.getMessage(), spool.dir());
+        synchronized (lock) {
+          lock.wait(1000);
+        }
+      }
+    }
+  }
+
   private void sendLoop() {
+    try {
+      awaitTopics();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     Producer<String, byte[]> producer = producers.create(producerProperties());
     SpoolPosition next = spool.acked();
     try {
