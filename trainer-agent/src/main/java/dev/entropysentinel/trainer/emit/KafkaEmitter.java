@@ -38,6 +38,8 @@ public final class KafkaEmitter implements StatsSink {
   private static final int READ_BATCH = 500;
   /** Partitions of topics the trainer has to create itself (as the embedded broker's default). */
   private static final int TOPIC_PARTITIONS = 3;
+  /** The admin client refuses an API timeout below its request timeout (30 s). */
+  private static final Duration TOPIC_SETUP_TIMEOUT = Duration.ofSeconds(30);
 
   private final EmitterConfig config;
   private final Spool spool;
@@ -46,6 +48,7 @@ public final class KafkaEmitter implements StatsSink {
   private final Object lock = new Object();
   private final TreeSet<Long> inFlight = new TreeSet<>();
   private volatile boolean running = true;
+  private boolean closed;
   private long generation;
   private String failure;
   private long notSpooled;
@@ -161,7 +164,7 @@ public final class KafkaEmitter implements StatsSink {
   private void awaitTopics() throws InterruptedException {
     while (running) {
       try {
-        TopicSetup.ensure(config.bootstrap(), TOPIC_PARTITIONS, (short) 1, Map.of(), config.maxBlock());
+        TopicSetup.ensure(config.bootstrap(), TOPIC_PARTITIONS, (short) 1, Map.of(), TOPIC_SETUP_TIMEOUT);
         return;
       } catch (RuntimeException e) {
         LOG.warn("the broker at {} is not ready ({}); records wait in the spool {}", config.bootstrap(), e.getMessage(), spool.dir());
@@ -267,7 +270,11 @@ public final class KafkaEmitter implements StatsSink {
    * left stays in the spool and is sent by the next trainer started with the same spool directory.
    */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     long deadline = System.nanoTime() + config.closeTimeout().toNanos();
     while (spool.acked().compareTo(spool.end()) < 0 && System.nanoTime() < deadline && sender.isAlive()) {
       synchronized (lock) {
