@@ -223,6 +223,9 @@ public final class Spool implements AutoCloseable {
       bytes -= Files.exists(first.getValue()) ? Files.size(first.getValue()) : 0;
       Files.deleteIfExists(first.getValue());
       segments.remove(first.getKey());
+      if (cursor != null && cursor.first == first.getKey()) {
+        cursor = null;
+      }
     }
   }
 

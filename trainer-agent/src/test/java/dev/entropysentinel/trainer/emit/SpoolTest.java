@@ -71,6 +71,18 @@ class SpoolTest {
   }
 
   @Test
+  void readingGoesOnAfterTheSegmentBeingReadWasAcknowledgedAndDeleted() throws IOException {
+    try (Spool spool = Spool.open(dir, 10_000, 60)) { // two 25-byte records per segment
+      for (int i = 0; i < 4; i++) {
+        spool.append("t", "run", value(i));
+      }
+      assertThat(spool.read(SpoolPosition.START, 2)).hasSize(2);
+      spool.acknowledge(new SpoolPosition(2));
+      assertThat(spool.read(new SpoolPosition(2), 100)).extracting(Spool.Entry::seq).containsExactly(2L, 3L);
+    }
+  }
+
+  @Test
   void aFullSpoolRefusesWithoutBlockingAndAcceptsAgainOnceAcknowledged() throws IOException {
     try (Spool spool = Spool.open(dir, 200, 50)) {
       int accepted = 0;
