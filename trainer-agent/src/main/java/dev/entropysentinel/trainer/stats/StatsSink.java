@@ -4,6 +4,7 @@ import dev.entropysentinel.schemas.ControlAck;
 import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.RunInfo;
 import dev.entropysentinel.schemas.StepStats;
+import java.util.List;
 
 /**
  * Where the trainer's records go: a JSON-lines file, the terminal, the Kafka emitter. Run records
@@ -27,40 +28,31 @@ public interface StatsSink extends AutoCloseable {
 
   /** Every record to each sink in order; closing closes them all. */
   static StatsSink tee(StatsSink... sinks) {
+    List<StatsSink> all = List.of(sinks);
     return new StatsSink() {
       @Override
       public void accept(StepStats stats) {
-        for (StatsSink s : sinks) {
-          s.accept(stats);
-        }
+        all.forEach(s -> s.accept(stats));
       }
 
       @Override
       public void accept(EvalResult eval) {
-        for (StatsSink s : sinks) {
-          s.accept(eval);
-        }
+        all.forEach(s -> s.accept(eval));
       }
 
       @Override
       public void accept(RunInfo run) {
-        for (StatsSink s : sinks) {
-          s.accept(run);
-        }
+        all.forEach(s -> s.accept(run));
       }
 
       @Override
       public void accept(ControlAck ack) {
-        for (StatsSink s : sinks) {
-          s.accept(ack);
-        }
+        all.forEach(s -> s.accept(ack));
       }
 
       @Override
       public void close() {
-        for (StatsSink s : sinks) {
-          s.close();
-        }
+        all.forEach(StatsSink::close);
       }
     };
   }

@@ -16,6 +16,7 @@ import dev.entropysentinel.schemas.SchemaVersion;
 import dev.entropysentinel.schemas.StepStats;
 import dev.entropysentinel.schemas.Topics;
 import dev.entropysentinel.schemas.WireSerde;
+import dev.entropysentinel.trainer.RecordingSink;
 import dev.entropysentinel.trainer.StepListener;
 import dev.entropysentinel.trainer.TrainerConfig;
 import dev.entropysentinel.trainer.Training;
@@ -57,14 +58,15 @@ class ControlLoopIT {
     TrainerConfig config = TrainerConfig.builder().runId(run).steps(12).ranks(2).modelDim(16).heads(2).layers(1).promptsPerStep(4)
         .groupSize(4).warmStartSteps(3).warmStartBatch(8).evalSize(8).passK(2).evalEvery(100).checkpointDir(tmp.resolve("ckpt"))
         .build();
-    List<StepStats> steps = new ArrayList<>();
-    List<EvalResult> evals = new ArrayList<>();
+    RecordingSink recorded = new RecordingSink();
+    List<StepStats> steps = recorded.steps;
+    List<EvalResult> evals = recorded.evals;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         KafkaProducer<String, ControlCommand> commands = producer(broker.bootstrapServers());
         KafkaEmitter emitter = KafkaEmitter.start(EmitterConfig.ofDefaults(broker.bootstrapServers(), tmp.resolve("spool")));
         Gathering source = new Gathering(KafkaControlSource.start(broker.bootstrapServers(), run, Duration.ofMinutes(2),
             Clock.systemUTC()))) {
-      StatsSink sink = StatsSink.tee(emitter, capture(steps, evals));
+      StatsSink sink = StatsSink.tee(emitter, recorded);
       ControlCommand intervene = SIGNER.sign(command(run, 1, ControlAction.INTERVENE));
       StepListener sender = new StepListener() {
         @Override
@@ -124,23 +126,6 @@ class ControlLoopIT {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     return new KafkaProducer<>(p, new StringSerializer(), WireSerde.control());
-  }
-
-  private static StatsSink capture(List<StepStats> steps, List<EvalResult> evals) {
-    return new StatsSink() {
-      @Override
-      public void accept(StepStats stats) {
-        steps.add(stats);
-      }
-
-      @Override
-      public void accept(EvalResult eval) {
-        evals.add(eval);
-      }
-
-      @Override
-      public void close() {}
-    };
   }
 
   /** Lets the test wait until the commands it sent were received, so they apply at a known step. */
