@@ -53,10 +53,20 @@ public final class KafkaEmitter implements StatsSink {
   private String failure;
   private long notSpooled;
 
-  /** Creates Kafka producers; a seam for tests that want to count them. */
+  /** Creates Kafka producers and readies the topics; a seam for tests without a broker. */
   @FunctionalInterface
   public interface ProducerFactory {
     Producer<String, byte[]> create(Properties properties);
+
+    /**
+     * Creates missing Sentinel topics and waits for their partition leaders before the idempotent
+     * producer writes (servers.md).
+     *
+     * @throws RuntimeException when the broker cannot be reached in time
+     */
+    default void awaitTopics(String bootstrap) {
+      TopicSetup.ensure(bootstrap, TOPIC_PARTITIONS, (short) 1, Map.of(), TOPIC_SETUP_TIMEOUT);
+    }
   }
 
   /**
@@ -157,14 +167,11 @@ public final class KafkaEmitter implements StatsSink {
     return p;
   }
 
-  /**
-   * Creates missing Sentinel topics and waits for their partition leaders before the idempotent
-   * producer writes (servers.md); while the broker is unreachable, records wait in the spool.
-   */
+  /** Readies the topics; while the broker is unreachable, records wait in the spool. */
   private void awaitTopics() throws InterruptedException {
     while (running) {
       try {
-        TopicSetup.ensure(config.bootstrap(), TOPIC_PARTITIONS, (short) 1, Map.of(), TOPIC_SETUP_TIMEOUT);
+        producers.awaitTopics(config.bootstrap());
         return;
       } catch (RuntimeException e) {
         LOG.warn("the broker at {} is not ready ({}); records wait in the spool {}", config.bootstrap(), e.getMessage(), spool.dir());
