@@ -196,15 +196,17 @@ public final class KafkaEmitter implements StatsSink {
         long gen;
         synchronized (lock) {
           if (failure != null) {
+            SpoolPosition from = inFlight.isEmpty() ? next : new SpoolPosition(inFlight.first());
             LOG.warn("a record was not delivered to {} within the delivery timeout ({}): {}; resending from spool position {} "
                 + "with a new producer (records the broker wrote without acknowledging may arrive twice; the processor "
-                + "drops them by run, rank and step)", config.bootstrap(), config.deliveryTimeout(), failure, spool.acked().next());
+                + "drops them by run, rank and step)", config.bootstrap(), config.deliveryTimeout(), failure, from.next());
             producer.close(Duration.ZERO);
             producer = producers.create(producerProperties());
             generation++;
             inFlight.clear();
             failure = null;
-            next = spool.acked();
+            spool.acknowledge(from);
+            next = from;
           }
           gen = generation;
         }
