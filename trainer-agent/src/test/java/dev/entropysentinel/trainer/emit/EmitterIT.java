@@ -5,20 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.entropysentinel.kafka.embedded.BrokerConfig;
 import dev.entropysentinel.kafka.embedded.EmbeddedKafkaBroker;
-import dev.entropysentinel.schemas.Covariance;
 import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.RunInfo;
-import dev.entropysentinel.schemas.SchemaVersion;
 import dev.entropysentinel.schemas.StepStats;
 import dev.entropysentinel.schemas.Topics;
 import dev.entropysentinel.schemas.WireSerde;
+import dev.entropysentinel.trainer.TestRecords;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,32 +31,18 @@ class EmitterIT {
 
   @TempDir Path tmp;
 
-  static StepStats step(String run, long step, int rank) {
-    return new StepStats(SchemaVersion.CURRENT, run, "host", rank, 2, step, 1_000 + step, "grpo", Map.of("epsLow", 0.2),
-        100, 50.0, 16, 8.0, 8, 100.0, 0, 0, 0, 0, 1.0, 100.0, Covariance.empty(), 0.0, 1.0, 10.0, 0.0, 0.0);
-  }
-
-  static EvalResult eval(String run, long step) {
-    return new EvalResult(SchemaVersion.CURRENT, run, step, 1_000 + step, "tasks-validation", 0.5, 64, Map.of());
-  }
-
-  static RunInfo runInfo(String run) {
-    return new RunInfo(SchemaVersion.CURRENT, run, 1_000, 100L, "grpo", Map.of("epsLow", 0.2), "tiny", 1000, 2, 10,
-        RunInfo.ScoreScale.ACCURACY, "trainer");
-  }
-
   @Test
   void everyRecordArrivesExactlyOnceInOrder() throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       String run = "emit-" + UUID.randomUUID();
       int steps = 150;
       try (KafkaEmitter emitter = KafkaEmitter.start(EmitterConfig.ofDefaults(broker.bootstrapServers(), tmp.resolve("spool")))) {
-        emitter.accept(runInfo(run));
+        emitter.accept(TestRecords.runInfo(run));
         for (int s = 0; s < steps; s++) {
-          emitter.accept(step(run, s, 0));
-          emitter.accept(step(run, s, 1));
+          emitter.accept(TestRecords.step(run, s, 0));
+          emitter.accept(TestRecords.step(run, s, 1));
           if (s % 10 == 9) {
-            emitter.accept(eval(run, s));
+            emitter.accept(TestRecords.eval(run, s));
           }
         }
       }
@@ -74,17 +58,17 @@ class EmitterIT {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config);
     try (KafkaEmitter emitter = KafkaEmitter.start(EmitterConfig.ofDefaults(broker.bootstrapServers(), tmp.resolve("spool"))
         .withCloseTimeout(Duration.ofSeconds(60)))) {
-      emitter.accept(runInfo(run));
+      emitter.accept(TestRecords.runInfo(run));
       long outageMs = OUTAGE_SECONDS * 1000;
       for (int s = 0; s < steps; s++) {
         if (s == steps / 3) {
           await().atMost(Duration.ofSeconds(30)).until(() -> emitter.spool().acked().equals(emitter.spool().end()));
           broker.close();
         }
-        emitter.accept(step(run, s, 0));
-        emitter.accept(step(run, s, 1));
+        emitter.accept(TestRecords.step(run, s, 0));
+        emitter.accept(TestRecords.step(run, s, 1));
         if (s % 10 == 9) {
-          emitter.accept(eval(run, s));
+          emitter.accept(TestRecords.eval(run, s));
         }
         if (s >= steps / 3 && s < 2 * steps / 3) {
           Thread.sleep(outageMs / (steps / 3)); // the training thread's pace during the outage

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.entropysentinel.schemas.Topics;
+import dev.entropysentinel.trainer.TestRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class KafkaEmitterTest {
   void theAcknowledgedPositionMovesOnlyAfterTheBrokerAcknowledged() throws Exception {
     try (KafkaEmitter emitter = KafkaEmitter.start(config(1 << 20), factory)) {
       for (int s = 0; s < 3; s++) {
-        emitter.accept(EmitterIT.step("run", s, 0));
+        emitter.accept(TestRecords.step("run", s, 0));
       }
       MockProducer<String, byte[]> p = producer(0);
       await().atMost(Duration.ofSeconds(10)).until(() -> p.history().size() == 3);
@@ -65,7 +66,7 @@ class KafkaEmitterTest {
   void aFailedDeliveryResendsFromTheAcknowledgedPositionWithANewProducer() throws Exception {
     try (KafkaEmitter emitter = KafkaEmitter.start(config(1 << 20), factory)) {
       for (int s = 0; s < 3; s++) {
-        emitter.accept(EmitterIT.step("run", s, 0));
+        emitter.accept(TestRecords.step("run", s, 0));
       }
       MockProducer<String, byte[]> first = producer(0);
       await().atMost(Duration.ofSeconds(10)).until(() -> first.history().size() == 3);
@@ -86,7 +87,7 @@ class KafkaEmitterTest {
     try (KafkaEmitter emitter = KafkaEmitter.start(config(4096), factory)) {
       long started = System.nanoTime();
       for (int s = 0; s < 100; s++) {
-        emitter.accept(EmitterIT.step("run", s, 0));
+        emitter.accept(TestRecords.step("run", s, 0));
       }
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
       assertThat(emitter.notSpooled()).isPositive();

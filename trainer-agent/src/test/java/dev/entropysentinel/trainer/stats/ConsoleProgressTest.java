@@ -2,7 +2,7 @@ package dev.entropysentinel.trainer.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.entropysentinel.trainer.emit.EmitterIT;
+import dev.entropysentinel.trainer.TestRecords;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -34,7 +34,7 @@ class ConsoleProgressTest {
     };
     try (ConsoleProgress progress = new ConsoleProgress(new PrintStream(bytes, true), false, Duration.ofSeconds(10), clock, 30)) {
       for (int s = 0; s < 30; s++) {
-        progress.accept(EmitterIT.step("run", s, 0));
+        progress.accept(TestRecords.step("run", s, 0));
         now[0] = now[0].plusSeconds(1);
       }
     }
