@@ -225,7 +225,7 @@ public final class AlertingConfigFile {
   }
 
   /** The receivers file is invalid; the message names the key and the fix. */
-  public static final class AlertingConfigException extends IllegalArgumentException {
+  public static final class AlertingConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public AlertingConfigException(String message) {

@@ -39,6 +39,7 @@ public final class ReceiverWorker implements AutoCloseable {
   private final LongAdder delivered = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final LongAdder attempts = new LongAdder();
+  private volatile boolean closed;
 
   /** What became of one alert at this receiver. */
   public record Outcome(String receiver, boolean delivered, int attempts, String reason) {}
@@ -75,11 +76,17 @@ public final class ReceiverWorker implements AutoCloseable {
 
   /**
    * Queues an alert; {@code done} runs on this receiver's thread once it was delivered or the
-   * budget is spent. Call only when {@link #hasRoom()}.
+   * budget is spent (not after {@link #close()}: an interrupted delivery is neither). Call only
+   * when {@link #hasRoom()}.
    */
   public void submit(Alert alert, Consumer<Outcome> done) {
     String id = AlertKeys.deliveryId(alert);
-    executor.execute(() -> done.accept(deliver(alert, id)));
+    executor.execute(() -> {
+      Outcome outcome = deliver(alert, id);
+      if (!closed) {
+        done.accept(outcome);
+      }
+    });
   }
 
   private Outcome deliver(Alert alert, String id) {
@@ -97,6 +104,9 @@ public final class ReceiverWorker implements AutoCloseable {
       failed.increment();
       String reason = "receiver " + receiver.name() + ": " + message(e) + " (after " + tries[0] + " attempt"
           + (tries[0] == 1 ? "" : "s") + ")";
+      if (closed) {
+        return new Outcome(receiver.name(), false, tries[0], "interrupted by shutdown");
+      }
       LOG.error("giving up on alert {} ({} {}): {}", alert.alertId(), alert.status(), id, reason);
       return new Outcome(receiver.name(), false, tries[0], reason);
     }
@@ -135,6 +145,7 @@ public final class ReceiverWorker implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     executor.shutdownNow();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
