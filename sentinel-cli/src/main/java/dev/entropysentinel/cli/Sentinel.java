@@ -1,5 +1,6 @@
 package dev.entropysentinel.cli;
 
+import dev.entropysentinel.alerting.cli.AlertingCommand;
 import dev.entropysentinel.forecaster.cli.ReplayCommand;
 import dev.entropysentinel.kafka.embedded.BrokerCommand;
 import dev.entropysentinel.trainer.cli.TrainCommand;
@@ -18,9 +19,11 @@ import picocli.CommandLine.Command;
     description = "Entropy Sentinel: watches the policy entropy of RL runs of language models, fits the "
         + "entropy-performance law R = -a*exp(H) + b online, forecasts the ceiling and stops runs that will plateau.",
     subcommands = {
+      AlertingCommand.class,
       BrokerCommand.class,
       BenchCommand.class,
       ReplayCommand.class,
+      SinkCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,289 @@
+package dev.entropysentinel.influx;
+
+import dev.entropysentinel.influx.internal.MergedStep;
+import dev.entropysentinel.influx.internal.StepMerger;
+import dev.entropysentinel.schemas.Alert;
+import dev.entropysentinel.schemas.ControlCommand;
+import dev.entropysentinel.schemas.DeadLetter;
+import dev.entropysentinel.schemas.EvalResult;
+import dev.entropysentinel.schemas.Forecast;
+import dev.entropysentinel.schemas.InvalidRecordException;
+import dev.entropysentinel.schemas.StepStats;
+import dev.entropysentinel.schemas.Topics;
+import dev.entropysentinel.schemas.WireSerde;
+import io.github.resilience4j.core.IntervalFunction;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.influxdb.dto.Point;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies Sentinel's topics into InfluxDB for Grafana: merged steps, forecasts, evals, alerts and
+ * decisions ({@link Measurements}). Points wait in a bounded buffer and are written in batches;
+ * when influxd is down the buffer keeps them and writes are retried with exponential backoff and
+ * jitter; once the buffer is full the sink stops reading (Kafka holds the rest). Offsets are
+ * committed only after the points of every record before them are written, so a crash or an
+ * outage loses nothing; replays write the same points again, which overwrite themselves.
+ */
+public final class InfluxSink implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InfluxSink.class);
+  private static final Duration POLL = Duration.ofMillis(50);
+  /** The topics read; each record is keyed by run, so all ranks of a run's step share a partition. */
+  public static final List<String> TOPICS = List.of(Topics.STEP_STATS, Topics.EVALS, Topics.FORECASTS, Topics.ALERTS, Topics.CONTROL);
+
+  private final InfluxSinkConfig config;
+  private final PointWriter writer;
+  private final Clock clock;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> dlq;
+  private final StepMerger merger;
+  private final IntervalFunction backoff;
+  private final List<Point> buffer = new ArrayList<>();
+  private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+  private final Map<String, Double> lastEntropy = new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Double> eldest) {
+      return size() > 100_000;
+    }
+  };
+  private final Thread loop;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicLong read = new AtomicLong();
+  private final AtomicLong unreadable = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong failedWrites = new AtomicLong();
+  private volatile int buffered;
+  private int failuresInARow;
+  private long nextAttemptMs;
+  private long lastFlushMs;
+  private volatile boolean closing;
+  private volatile Throwable failure;
+
+  private InfluxSink(InfluxSinkConfig config, PointWriter writer, String bootstrapServers, String groupId, Clock clock) {
+    this.config = config;
+    this.writer = writer;
+    this.clock = clock;
+    this.merger = new StepMerger(config.maxPendingSteps());
+    this.backoff = IntervalFunction.ofExponentialRandomBackoff(config.initialBackoff(), 2.0, 0.5, config.maxBackoff());
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(Math.max(500, config.batchSize())));
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    this.consumer = new KafkaConsumer<>(c);
+    this.dlq = new KafkaProducer<>(p);
+    this.loop = new Thread(this::run, "influx-sink");
+  }
+
+  /**
+   * Starts reading in a background thread.
+   *
+   * @param writer where points go ({@link InfluxWriter}); closed with the sink
+   */
+  public static InfluxSink start(InfluxSinkConfig config, PointWriter writer, String bootstrapServers, String groupId, Clock clock) {
+    InfluxSink sink = new InfluxSink(config, writer, bootstrapServers, groupId, clock);
+    sink.loop.start();
+    return sink;
+  }
+
+  private void run() {
+    try {
+      consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+          flush(true);
+          merger.forget(revoked);
+          revoked.forEach(nextOffsets::remove);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {}
+      });
+      lastFlushMs = clock.millis();
+      while (!closing) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+          handle(r);
+        }
+        flush(false);
+        if (buffer.size() >= config.bufferCapacity()) {
+          consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+          consumer.resume(consumer.paused());
+        }
+      }
+    } catch (WakeupException e) {
+      if (!closing) {
+        failure = e;
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+      LOG.error("influx sink stopped: {}", e.getMessage(), e);
+    } finally {
+      try {
+        flush(true);
+      } catch (RuntimeException e) {
+        LOG.warn("final flush failed ({}); uncommitted records will be written again on restart", e.getMessage());
+      }
+      stopped.countDown();
+    }
+  }
+
+  private void handle(ConsumerRecord<byte[], byte[]> r) {
+    read.incrementAndGet();
+    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    nextOffsets.put(tp, r.offset() + 1);
+    try {
+      switch (r.topic()) {
+        case Topics.STEP_STATS -> {
+          for (MergedStep s : merger.add(WireSerde.stepStats().deserialize(r.topic(), r.value()), tp, r.offset())) {
+            lastEntropy.put(s.runId(), s.entropy());
+            buffer.add(Measurements.step(s));
+          }
+        }
+        case Topics.FORECASTS -> buffer.add(Measurements.forecast(WireSerde.of(Forecast.class).deserialize(r.topic(), r.value())));
+        case Topics.EVALS -> {
+          EvalResult e = WireSerde.of(EvalResult.class).deserialize(r.topic(), r.value());
+          buffer.add(Measurements.eval(e, lastEntropy.get(e.runId())));
+        }
+        case Topics.ALERTS -> buffer.add(Measurements.alert(WireSerde.of(Alert.class).deserialize(r.topic(), r.value())));
+        case Topics.CONTROL -> buffer.add(Measurements.decision(WireSerde.of(ControlCommand.class).deserialize(r.topic(), r.value())));
+        default -> throw new InvalidRecordException("$", "topic " + r.topic() + " is not one the sink reads");
+      }
+    } catch (InvalidRecordException e) {
+      unreadable.incrementAndGet();
+      park(r, "influx sink cannot read the record: " + e.getMessage());
+    }
+    buffered = buffer.size();
+  }
+
+  /**
+   * Writes the buffer when a batch is full, the flush interval passed, or {@code force}; on
+   * success commits. A failed write keeps every point and schedules the next attempt.
+   */
+  private void flush(boolean force) {
+    long now = clock.millis();
+    if (!buffer.isEmpty()) {
+      boolean due = force || buffer.size() >= config.batchSize() || now - lastFlushMs >= config.flushInterval().toMillis();
+      if (!due || (!force && now < nextAttemptMs)) {
+        return;
+      }
+      lastFlushMs = now;
+      try {
+        while (!buffer.isEmpty()) {
+          List<Point> batch = buffer.subList(0, Math.min(config.batchSize(), buffer.size()));
+          writer.write(List.copyOf(batch));
+          written.addAndGet(batch.size());
+          batch.clear();
+          buffered = buffer.size();
+        }
+      } catch (RuntimeException e) {
+        failedWrites.incrementAndGet();
+        failuresInARow++;
+        long wait = backoff.apply(failuresInARow);
+        nextAttemptMs = now + wait;
+        if (failuresInARow == 1 || failuresInARow % 10 == 0) {
+          LOG.warn("influxd at {} did not take {} points ({}); keeping them (buffer {}/{}), attempt {} failed, next in {} ms",
+              config.url(), buffer.size(), e.getMessage(), buffer.size(), config.bufferCapacity(), failuresInARow, wait);
+        }
+        return;
+      }
+      if (failuresInARow > 0) {
+        LOG.info("influxd at {} is back after {} failed attempts; the buffered points are written", config.url(), failuresInARow);
+        failuresInARow = 0;
+      }
+    }
+    commit();
+  }
+
+  private void commit() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    nextOffsets.forEach((tp, next) -> {
+      Long open = merger.firstOpenOffset(tp);
+      offsets.put(tp, new OffsetAndMetadata(open == null ? next : Math.min(open, next)));
+    });
+    if (!offsets.isEmpty()) {
+      consumer.commitSync(offsets);
+      nextOffsets.clear();
+    }
+  }
+
+  private void park(ConsumerRecord<byte[], byte[]> r, String reason) {
+    DeadLetter letter = DeadLetter.of(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), reason);
+    try {
+      dlq.send(new ProducerRecord<>(Topics.DLQ, r.key(), WireSerde.deadLetters().serialize(Topics.DLQ, letter))).get(30, TimeUnit.SECONDS);
+      LOG.warn("parked {}-{}@{} on {}: {}", r.topic(), r.partition(), r.offset(), Topics.DLQ, reason);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while parking " + r.topic() + "-" + r.partition() + "@" + r.offset(), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot park " + r.topic() + "-" + r.partition() + "@" + r.offset() + " on "
+          + Topics.DLQ + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A snapshot of the counters. */
+  public SinkStats stats() {
+    return new SinkStats(read.get(), unreadable.get(), written.get(), buffered, failedWrites.get());
+  }
+
+  /** Blocks until the sink stops (after {@link #close()} or a fatal error, which is rethrown). */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+    if (failure != null) {
+      throw new IllegalStateException("influx sink stopped: " + failure.getMessage(), failure);
+    }
+  }
+
+  /** Stops reading, tries a last write and commit, and closes the consumer and the writer. */
+  @Override
+  public void close() {
+    closing = true;
+    consumer.wakeup();
+    try {
+      if (!stopped.await(30, TimeUnit.SECONDS)) {
+        LOG.warn("the influx sink did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    consumer.close();
+    dlq.close();
+    writer.close();
+  }
+}
