@@ -1,11 +1,9 @@
 package dev.entropysentinel.influx;
 
+import dev.entropysentinel.influx.internal.EvalJoin;
 import dev.entropysentinel.influx.internal.MergedStep;
 import dev.entropysentinel.influx.internal.StepMerger;
-import dev.entropysentinel.schemas.Alert;
-import dev.entropysentinel.schemas.ControlCommand;
 import dev.entropysentinel.schemas.DeadLetter;
-import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.Forecast;
 import dev.entropysentinel.schemas.InvalidRecordException;
 import dev.entropysentinel.schemas.StepStats;
@@ -17,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -53,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class InfluxSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InfluxSink.class);
   private static final Duration POLL = Duration.ofMillis(50);
+  /** How long an eval waits for its step's entropy and a fit (both normally follow within seconds). */
+  private static final long EVAL_MAX_WAIT_MS = 30_000;
   /** The topics read; each record is keyed by run, so all ranks of a run's step share a partition. */
   public static final List<String> TOPICS = List.of(Topics.STEP_STATS, Topics.EVALS, Topics.FORECASTS, Topics.ALERTS, Topics.CONTROL);
 
@@ -65,14 +64,8 @@ public final class InfluxSink implements AutoCloseable {
   private final IntervalFunction backoff;
   private final List<Point> buffer = new ArrayList<>();
   private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-  private final Map<String, Double> lastEntropy = new LinkedHashMap<>(16, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Double> eldest) {
-      return size() > 100_000;
-    }
-  };
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final EvalJoin evals;
   private final Thread loop;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicLong read = new AtomicLong();
@@ -91,6 +84,7 @@ public final class InfluxSink implements AutoCloseable {
     this.writer = writer;
     this.clock = clock;
     this.merger = new StepMerger(config.maxPendingSteps());
+    this.evals = new EvalJoin(EVAL_MAX_WAIT_MS, 100_000);
     this.backoff = IntervalFunction.ofExponentialRandomBackoff(config.initialBackoff(), 2.0, 0.5, config.maxBackoff());
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -129,7 +123,9 @@ public final class InfluxSink implements AutoCloseable {
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
           flush(true);
           merger.forget(revoked);
+          evals.forget(revoked);
           revoked.forEach(nextOffsets::remove);
+          revoked.forEach(committed::remove);
         }
 
         @Override
@@ -140,6 +136,7 @@ public final class InfluxSink implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
           handle(r);
         }
+        addEvals(evals.expire(clock.millis()));
         flush(false);
         if (buffer.size() >= config.bufferCapacity()) {
           consumer.pause(consumer.assignment());
@@ -172,17 +169,18 @@ public final class InfluxSink implements AutoCloseable {
       switch (r.topic()) {
         case Topics.STEP_STATS -> {
           for (MergedStep s : merger.add(WireSerde.stepStats().deserialize(r.topic(), r.value()), tp, r.offset())) {
-            lastEntropy.put(s.runId(), s.entropy());
             buffer.add(Measurements.step(s));
+            addEvals(evals.step(s, clock.millis()));
           }
         }
-        case Topics.FORECASTS -> buffer.add(Measurements.forecast(WireSerde.of(Forecast.class).deserialize(r.topic(), r.value())));
-        case Topics.EVALS -> {
-          EvalResult e = WireSerde.of(EvalResult.class).deserialize(r.topic(), r.value());
-          buffer.add(Measurements.eval(e, lastEntropy.get(e.runId())));
+        case Topics.FORECASTS -> {
+          Forecast f = WireSerde.forecasts().deserialize(r.topic(), r.value());
+          buffer.add(Measurements.forecast(f));
+          addEvals(evals.forecast(f, clock.millis()));
         }
-        case Topics.ALERTS -> buffer.add(Measurements.alert(WireSerde.of(Alert.class).deserialize(r.topic(), r.value())));
-        case Topics.CONTROL -> buffer.add(Measurements.decision(WireSerde.of(ControlCommand.class).deserialize(r.topic(), r.value())));
+        case Topics.EVALS -> addEvals(evals.eval(WireSerde.evals().deserialize(r.topic(), r.value()), tp, r.offset(), clock.millis()));
+        case Topics.ALERTS -> buffer.add(Measurements.alert(WireSerde.alerts().deserialize(r.topic(), r.value())));
+        case Topics.CONTROL -> buffer.add(Measurements.decision(WireSerde.control().deserialize(r.topic(), r.value())));
         default -> throw new InvalidRecordException("$", "topic " + r.topic() + " is not one the sink reads");
       }
     } catch (InvalidRecordException e) {
@@ -190,6 +188,10 @@ public final class InfluxSink implements AutoCloseable {
       park(r, "influx sink cannot read the record: " + e.getMessage());
     }
     buffered = buffer.size();
+  }
+
+  private void addEvals(List<EvalJoin.Joined> ready) {
+    ready.forEach(j -> buffer.add(Measurements.eval(j)));
   }
 
   /**
@@ -234,12 +236,17 @@ public final class InfluxSink implements AutoCloseable {
   private void commit() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     nextOffsets.forEach((tp, next) -> {
-      Long open = merger.firstOpenOffset(tp);
-      offsets.put(tp, new OffsetAndMetadata(open == null ? next : Math.min(open, next)));
+      long position = next;
+      for (Long open : new Long[] {merger.firstOpenOffset(tp), evals.firstOpenOffset(tp)}) {
+        position = open == null ? position : Math.min(position, open);
+      }
+      if (!Long.valueOf(position).equals(committed.get(tp))) {
+        offsets.put(tp, new OffsetAndMetadata(position));
+      }
     });
     if (!offsets.isEmpty()) {
       consumer.commitSync(offsets);
-      nextOffsets.clear();
+      offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.entropysentinel.influx;
 
+import dev.entropysentinel.influx.internal.EvalJoin;
 import dev.entropysentinel.influx.internal.MergedStep;
 import dev.entropysentinel.schemas.Alert;
 import dev.entropysentinel.schemas.ControlCommand;
@@ -85,17 +86,23 @@ public final class Measurements {
   }
 
   /**
-   * A validation result, with the run's merged entropy at that moment when known ({@code expH}
-   * makes the R vs e^H scatter of the law).
+   * A validation result, with the run's merged entropy at the same step ({@code expH}: the
+   * abscissa of the R vs e^H scatter) and the score the run's fit at or after that step predicts
+   * there ({@code lawScore} = b − a·e^H: the fitted law drawn through the scatter), when known.
    */
-  public static Point eval(EvalResult e, Double entropy) {
+  public static Point eval(EvalJoin.Joined j) {
+    EvalResult e = j.eval();
     Point.Builder p = Point.measurement(EVAL).time(e.timestampMs(), TimeUnit.MILLISECONDS)
         .tag(RUN, e.runId()).tag("benchmark", e.benchmark())
         .addField("step", (double) e.step())
         .addField("score", e.score())
         .addField("sampleCount", (double) e.sampleCount());
-    if (entropy != null) {
-      p.addField("entropy", entropy).addField("expH", Math.exp(entropy));
+    if (j.entropy() != null) {
+      double expH = Math.exp(j.entropy());
+      p.addField("entropy", j.entropy()).addField("expH", expH);
+      if (j.a() != null) {
+        p.addField("lawScore", j.b() - j.a() * expH);
+      }
     }
     new TreeMap<>(e.metrics()).forEach((k, v) -> p.addField("metric_" + k, v));
     return p.build();

@@ -7,7 +7,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.entropysentinel.kafka.embedded.EmbeddedKafkaBroker;
 import dev.entropysentinel.schemas.Topics;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.entropysentinel.schemas.WireJson;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +63,7 @@ class InfluxSinkIT {
     queries = new InfluxWriter(influxd.url(), DB, null, null);
     sink = startSink("it-sink");
     send(TestTelemetry.run("run-a", 30, 1, true));
-    send(TestTelemetry.run("run-b", 20, 2, false));
+    send(TestTelemetry.run("run-b", 20, 2, true));
     producer.send(new ProducerRecord<>(Topics.STEP_STATS, "run-a", "{\"schemaVersion\":\"1.0\"}".getBytes(StandardCharsets.UTF_8))).get();
   }
 
@@ -83,7 +90,7 @@ class InfluxSinkIT {
   @Order(1)
   void everyRecordKindLandsWithRanksMergedAndTheDatabaseCreated() {
     await().atMost(ofSeconds(30)).untilAsserted(() -> assertThat(counts()).isEqualTo(Map.of(
-        "step", 50L, "forecast", 50L, "eval", 10L, "alert", 2L, "decision", 1L)));
+        "step", 50L, "forecast", 50L, "eval", 10L, "alert", 4L, "decision", 2L)));
     // run-b has two ranks: entropy is the token-weighted mean over both
     List<Object> row = single("SELECT \"entropy\", \"ranks\", \"covTop_0_02\", \"host\" FROM \"step\" WHERE \"run\" = 'run-b' AND \"step\" = 3");
     double h = TestTelemetry.entropy(3);
@@ -94,6 +101,56 @@ class InfluxSinkIT {
     assertThat(sink.stats().unreadable()).isEqualTo(1);
     List<Object> alert = single("SELECT \"summary\", \"status\" FROM \"alert\" WHERE \"run\" = 'run-a' AND \"status\" = 'RESOLVED'");
     assertThat(alert.get(1)).isEqualTo("entropy recovered");
+  }
+
+  /**
+   * Runs every InfluxQL query of the provisioned dashboards (panels, annotations, variables) with
+   * Grafana's macros filled in, and checks each returns series in which every selected column
+   * has values, and that per-run groupings show every run that has such data.
+   */
+  @Test
+  @Order(2)
+  void everyDashboardQueryReturnsTheSeriesItsPanelShows() throws Exception {
+    List<Path> dashboards;
+    try (var files = Files.list(Path.of("..", "docker", "grafana", "dashboards"))) {
+      dashboards = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+    assertThat(dashboards).hasSize(2);
+    int checked = 0;
+    for (Path file : dashboards) {
+      JsonNode root = WireJson.mapper().readTree(file.toFile());
+      List<String> queries = new ArrayList<>();
+      root.get("panels").forEach(panel -> panel.get("targets").forEach(t -> queries.add(t.get("query").asText())));
+      root.get("annotations").get("list").forEach(a -> {
+        if (a.has("query")) {
+          queries.add(a.get("query").asText());
+        }
+      });
+      root.get("templating").get("list").forEach(v -> queries.add(v.get("query").asText()));
+      for (String raw : queries) {
+        String q = raw.replace("$timeFilter", "time >= " + (TestTelemetry.T0 - 60_000) + "ms AND time <= " + (TestTelemetry.T0 + 3_600_000) + "ms")
+            .replace("$__interval", "10s").replace("$run", "run-b");
+        List<QueryResult.Series> series = query(q).getResults().get(0).getSeries();
+        assertThat(series).as(file.getFileName() + ": " + q).isNotNull().isNotEmpty();
+        if (q.startsWith("SHOW TAG VALUES")) {
+          assertThat(series.get(0).getValues()).as(q).extracting(row -> row.get(1)).contains("run-a", "run-b");
+          checked++;
+          continue;
+        }
+        List<String> columns = series.get(0).getColumns();
+        for (int c = 1; c < columns.size(); c++) {
+          int col = c;
+          boolean hasValue = series.stream().flatMap(s -> s.getValues().stream()).anyMatch(row -> row.get(col) != null);
+          assertThat(hasValue).as(file.getFileName() + ": column " + columns.get(c) + " of " + q).isTrue();
+        }
+        if (q.contains("GROUP BY") && q.contains("\"run\"") && !q.contains("=~")) {
+          Set<String> runs = series.stream().map(s -> s.getTags().get("run")).collect(Collectors.toSet());
+          assertThat(runs).as(q).isEqualTo(Set.of("run-a", "run-b"));
+        }
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(19);
   }
 
   @Test
@@ -117,7 +174,7 @@ class InfluxSinkIT {
     await().atMost(ofSeconds(30)).until(() -> counts().get("step") == 90L);
     Map<String, Long> before = counts();
     try (InfluxSink replay = startSink("it-replay")) {
-      long total = 30 + 30 + 6 + 3 + 40 + 20 + 4 + 40 + 40 + 8 + 1;
+      long total = 30 + 30 + 6 + 3 + 40 + 20 + 4 + 3 + 40 + 40 + 8 + 1;
       await().atMost(ofSeconds(30)).until(() -> replay.stats().read() == total && replay.stats().buffered() == 0);
     }
     assertThat(counts()).isEqualTo(before);

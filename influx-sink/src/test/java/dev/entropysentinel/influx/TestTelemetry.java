@@ -33,8 +33,12 @@ final class TestTelemetry {
   static StepStats stats(String run, long step, int rank, int worldSize, String method) {
     long tokens = 1000 + 100L * rank;
     double h = entropy(step) + 0.01 * rank;
-    Covariance cov = new Covariance(tokens, 0.5 * tokens, 2.0 * tokens, List.of(
-        new Covariance.TopGroup(0.0002, 1, 5.0 + rank), new Covariance.TopGroup(0.02, 20, 40.0), new Covariance.TopGroup(1.0, tokens, 0.5 * tokens)));
+    List<Covariance.TopGroup> groups = new ArrayList<>();
+    for (double f : Covariance.PAPER_GROUPS) {
+      long count = Math.max(1, Math.round(f * tokens));
+      groups.add(new Covariance.TopGroup(f, count, count == 1 ? 5.0 + rank : count * (0.5 + 2 * (1 - f))));
+    }
+    Covariance cov = new Covariance(tokens, 0.5 * tokens, 2.0 * tokens, groups);
     return new StepStats(SchemaVersion.CURRENT, run, "gpu-" + rank, rank, worldSize, step, T0 + step * 1000 + rank, method,
         Map.of("klCoef", 1.0), tokens, h * tokens, 16, 16 * (0.2 + 0.01 * step), 8, 16 * 200.0, 3, 2, 0, 0, 1.0, tokens,
         cov, 0.01 * tokens, 1.5, 900.0, -0.01, -0.012);
