@@ -1,5 +1,6 @@
 package dev.entropysentinel.forecaster;
 
+import dev.entropysentinel.schemas.ControlParameters;
 import java.time.Duration;
 import java.util.Map;
 
@@ -59,7 +60,7 @@ public record MonitorConfig(
    */
   public static MonitorConfig ofDefaults() {
     return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.02, 0.5, 1.0, Duration.ofMinutes(30),
-        Map.of("loss_mode", "kl_cov", "kl_cov_ratio", "0.002", "kl_coef", "1"), true);
+        ControlParameters.klCov(0.002, 1), true);
   }
 
   /** A copy that only advises ({@code true}) or acts ({@code false}). */

@@ -1,5 +1,6 @@
 package dev.entropysentinel.forecaster;
 
+import dev.entropysentinel.schemas.ControlParameters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -117,7 +118,7 @@ class RunMonitorTest {
     List<Decision> d = decisions(u);
     assertThat(d).hasSize(1);
     assertThat(d.get(0).action()).isEqualTo(Decision.Action.INTERVENE);
-    assertThat(d.get(0).parameterChanges()).containsEntry("loss_mode", "kl_cov");
+    assertThat(d.get(0).parameterChanges()).containsEntry(ControlParameters.METHOD, "kl-cov");
     assertThat(d.get(0).dryRun()).isFalse();
     assertThat(d.get(0).label()).isEqualTo("INTERVENE");
   }

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * A firing or resolved alert about a run. {@code alertId} is stable for one condition of one run
  * (e.g. {@code run-7/ENTROPY_COLLAPSE}) so receivers can dedupe and match the resolve notice;
- * {@code evidence} holds the numbers behind it.
+ * {@code evidence} holds the numbers behind it. {@code INCOMPLETE_STEP}: a step merged without some
+ * of its ranks after the grace window, or a rank that arrived after its step was merged.
  */
 public record Alert(
     String schemaVersion,
@@ -27,7 +28,7 @@ public record Alert(
     String summary,
     Map<String, Double> evidence) implements WireRecord {
 
-  public enum Type { ENTROPY_COLLAPSE, ENTROPY_EXPLOSION, CEILING_REACHED, PLATEAU, SILENT_RUN, FIT_BROKEN, INTERVENTION, STOP }
+  public enum Type { ENTROPY_COLLAPSE, ENTROPY_EXPLOSION, CEILING_REACHED, PLATEAU, SILENT_RUN, FIT_BROKEN, INTERVENTION, STOP, INCOMPLETE_STEP }
 
   public enum Severity { INFO, WARNING, CRITICAL }
 

@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * A command from the monitor to the trainers of a run. {@code seq} increases per run so a trainer
  * ignores replays; {@code signature} is an HMAC over the other fields ({@link CommandSigner}) so a
- * trainer only obeys the monitor. {@code parameters} are the changes for INTERVENE (e.g.
- * {@code method=kl-cov}, {@code klCoef=2}); {@code forecastStep} names the forecast that led to it.
+ * trainer only obeys the monitor. {@code parameters} are the changes for INTERVENE in the
+ * {@link ControlParameters} vocabulary (e.g. {@code method=kl-cov}, {@code klCoef=2}); {@code
+ * forecastStep} names the forecast that led to it.
  */
 public record ControlCommand(
     String schemaVersion,
@@ -34,7 +35,7 @@ public record ControlCommand(
     nonNegative("issuedAtMs", issuedAtMs);
     present("action", action);
     text("reason", reason);
-    parameters = textMap("parameters", parameters);
+    parameters = ControlParameters.validated(textMap("parameters", parameters));
     nonNegative("forecastStep", forecastStep);
     text("signature", signature);
   }

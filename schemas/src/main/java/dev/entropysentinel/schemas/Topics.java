@@ -4,6 +4,8 @@ import java.util.List;
 
 /** The Kafka topics of Sentinel, named once. Every record is keyed by its run id. */
 public final class Topics {
+  /** One {@link RunInfo} when a run starts and whenever it changes. */
+  public static final String RUNS = "sentinel.runs";
   /** One {@link StepStats} per (run, step, rank), from trainer agents and sidecars. */
   public static final String STEP_STATS = "sentinel.step-stats";
   /** {@link EvalResult} validation scores. */
@@ -12,13 +14,15 @@ public final class Topics {
   public static final String FORECASTS = "sentinel.forecasts";
   /** {@link ControlCommand} INTERVENE / STOP commands back to trainers. */
   public static final String CONTROL = "sentinel.control";
+  /** {@link ControlAck} a trainer's APPLIED / REFUSED answer to each command. */
+  public static final String CONTROL_ACKS = "sentinel.control-acks";
   /** {@link Alert} firing and resolved notices. */
   public static final String ALERTS = "sentinel.alerts";
   /** {@link DeadLetter} records that could not be read, with the reason. */
   public static final String DLQ = "sentinel.dlq";
 
   /** All topics, in data-flow order. */
-  public static final List<String> ALL = List.of(STEP_STATS, EVALS, FORECASTS, CONTROL, ALERTS, DLQ);
+  public static final List<String> ALL = List.of(RUNS, STEP_STATS, EVALS, FORECASTS, CONTROL, CONTROL_ACKS, ALERTS, DLQ);
 
   private Topics() {}
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -69,6 +70,35 @@ public final class WireJson {
     if (bytes.length > MAX_RECORD_BYTES) {
       throw new InvalidRecordException("$", "record is " + bytes.length + " bytes, at most " + MAX_RECORD_BYTES + " allowed");
     }
+    try {
+      return parse(bytes, type);
+    } catch (InvalidRecordException e) {
+      throw newerMajorFirst(bytes, e);
+    }
+  }
+
+  /**
+   * A record of another major version is reported as such, not as the first field this reader
+   * misses in it: the field names of another major mean nothing here.
+   */
+  private static InvalidRecordException newerMajorFirst(byte[] bytes, InvalidRecordException failure) {
+    if ("schemaVersion".equals(failure.field())) {
+      return failure;
+    }
+    try {
+      JsonNode version = MAPPER.readTree(bytes).path("schemaVersion");
+      if (version.isTextual()) {
+        SchemaVersion.check(version.asText());
+      }
+    } catch (InvalidRecordException versionFailure) {
+      return versionFailure;
+    } catch (IOException | RuntimeException unreadable) {
+      return failure;
+    }
+    return failure;
+  }
+
+  private static <T> T parse(byte[] bytes, Class<T> type) {
     try {
       return MAPPER.readValue(bytes, type);
     } catch (ValueInstantiationException e) {

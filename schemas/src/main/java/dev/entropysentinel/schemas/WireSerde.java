@@ -19,6 +19,14 @@ public final class WireSerde<T extends WireRecord> implements Serde<T>, Serializ
     return new WireSerde<>(type);
   }
 
+  public static WireSerde<RunInfo> runs() {
+    return of(RunInfo.class);
+  }
+
+  public static WireSerde<ControlAck> controlAcks() {
+    return of(ControlAck.class);
+  }
+
   public static WireSerde<StepStats> stepStats() {
     return of(StepStats.class);
   }

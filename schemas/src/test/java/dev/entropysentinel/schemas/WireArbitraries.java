@@ -61,9 +61,22 @@ final class WireArbitraries {
             collapse, phase, pred == null ? "fewer than 2 validation points" : null));
   }
 
+  static Arbitrary<Map<String, String>> controlParameters() {
+    Arbitrary<Map<String, String>> numbers = Arbitraries.maps(
+        Arbitraries.of(ControlParameters.Parameter.class).map(ControlParameters.Parameter::key),
+        Arbitraries.doubles().between(0, 10).map(d -> Double.toString(d))).ofMaxSize(3);
+    return Combinators.combine(numbers, Arbitraries.of(ControlParameters.Method.class).injectNull(0.3)).as((p, m) -> {
+      Map<String, String> all = new java.util.HashMap<>(p);
+      if (m != null) {
+        all.put(ControlParameters.METHOD, m.wireName());
+      }
+      return all;
+    });
+  }
+
   static Arbitrary<ControlCommand> commands() {
     return Combinators.combine(ids(), Arbitraries.longs().between(0, 1000), Arbitraries.of(ControlAction.class),
-            Arbitraries.maps(ids(), ids()).ofMaxSize(3), Arbitraries.of(true, false))
+            controlParameters(), Arbitraries.of(true, false))
         .as((run, seq, action, params, dry) -> new ControlCommand(SchemaVersion.CURRENT, run, seq, 9L, action,
             "remaining gain below 0.5%", params, seq * 10, dry, "hmac-sha256=00"));
   }
@@ -81,8 +94,22 @@ final class WireArbitraries {
         .as((topic, partition, offset, key, value, reason) -> DeadLetter.of(topic, partition, offset, 3L, key, value, reason));
   }
 
+  static Arbitrary<RunInfo> runs() {
+    return Combinators.combine(ids(), Arbitraries.longs().between(1, 100_000).injectNull(0.3), numberMaps(),
+            Arbitraries.integers().between(1, 64), Arbitraries.integers().between(0, 100), Arbitraries.of(RunInfo.ScoreScale.class))
+        .as((run, planned, params, world, every, scale) -> new RunInfo(SchemaVersion.CURRENT, run, 11L, planned, "kl-cov", params,
+            "qwen2.5-0.5b", 494_000_000L, world, every, scale, "trainer"));
+  }
+
+  static Arbitrary<ControlAck> acks() {
+    return Combinators.combine(ids(), Arbitraries.longs().between(0, 1000), Arbitraries.integers().between(0, 7),
+            Arbitraries.of(ControlAck.Status.class))
+        .as((run, seq, rank, status) -> new ControlAck(SchemaVersion.CURRENT, run, seq, "host-" + rank, rank, seq * 3, 13L,
+            status, status == ControlAck.Status.APPLIED ? "applied at the step boundary" : "replayed: seq not above last applied"));
+  }
+
   /** Every record type with its generator, for tests that run over all of them. */
   static List<Arbitrary<? extends WireRecord>> all() {
-    return List.of(stepStats(), evals(), forecasts(), commands(), alerts(), deadLetters());
+    return List.of(runs(), stepStats(), evals(), forecasts(), commands(), acks(), alerts(), deadLetters());
   }
 }

@@ -64,6 +64,12 @@ class WireJsonTest {
   }
 
   @Test
+  void anotherMajorIsReportedBeforeTheFieldsItLacks() {
+    byte[] v2 = "{\"schemaVersion\":\"2.0\",\"run\":{\"id\":\"r\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> WireJson.read(v2, StepStats.class)).hasMessageStartingWith("schemaVersion: major version 2");
+  }
+
+  @Test
   void aNewerMinorVersionWithAdditiveFieldsIsRead() {
     ObjectNode json = json(sampleEval());
     json.put("schemaVersion", "1.7");

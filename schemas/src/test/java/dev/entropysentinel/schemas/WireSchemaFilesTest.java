@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /** The JSON Schema files in src/main/resources are the published contract: real records must validate. */
 class WireSchemaFilesTest {
   private static final Map<Class<? extends WireRecord>, String> FILES = Map.of(
-      StepStats.class, "step-stats", EvalResult.class, "eval-result", Forecast.class, "forecast",
-      ControlCommand.class, "control-command", Alert.class, "alert", DeadLetter.class, "dead-letter");
+      RunInfo.class, "run-info", StepStats.class, "step-stats", EvalResult.class, "eval-result", Forecast.class, "forecast",
+      ControlCommand.class, "control-command", ControlAck.class, "control-ack", Alert.class, "alert",
+      DeadLetter.class, "dead-letter");
   private static final Map<String, JsonSchema> SCHEMAS = FILES.values().stream()
       .collect(Collectors.toMap(n -> n, WireSchemaFilesTest::load));
 

@@ -3,6 +3,7 @@ package dev.entropysentinel.cli;
 import dev.entropysentinel.alerting.cli.AlertingCommand;
 import dev.entropysentinel.forecaster.cli.ReplayCommand;
 import dev.entropysentinel.kafka.embedded.BrokerCommand;
+import dev.entropysentinel.processor.ProcessCommand;
 import dev.entropysentinel.trainer.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       AlertingCommand.class,
       BrokerCommand.class,
       BenchCommand.class,
+      ProcessCommand.class,
       ReplayCommand.class,
       SinkCommand.class,
       TrainCommand.class,

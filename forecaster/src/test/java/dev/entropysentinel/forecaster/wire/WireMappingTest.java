@@ -1,5 +1,6 @@
 package dev.entropysentinel.forecaster.wire;
 
+import dev.entropysentinel.schemas.ControlParameters;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,10 +22,10 @@ class WireMappingTest {
   @Test
   void anInterventionBecomesASignedCommandCarryingItsChanges() {
     Decision d = new Decision(111, Decision.Action.INTERVENE, DetectionType.ENTROPY_COLLAPSE, "entropy 0.10 < 25% of 0.44",
-        Map.of("loss_mode", "kl_cov", "kl_cov_ratio", "0.002"), false);
+        ControlParameters.klCov(0.002, 1), false);
     ControlCommand c = mapping.command("run-9", 4, 1_000, d);
     assertThat(c.action()).isEqualTo(ControlAction.INTERVENE);
-    assertThat(c.parameters()).containsEntry("loss_mode", "kl_cov").containsEntry("kl_cov_ratio", "0.002");
+    assertThat(c.parameters()).containsEntry("method", "kl-cov").containsEntry("klCovRatio", "0.002");
     assertThat(c.forecastStep()).isEqualTo(111);
     assertThat(c.reason()).startsWith("ENTROPY_COLLAPSE: entropy 0.10");
     assertThat(signer.verify(c)).isTrue();

@@ -1,6 +1,6 @@
 package dev.entropysentinel.kafka.embedded;
 
-import dev.entropysentinel.schemas.Topics;
+import dev.entropysentinel.schemas.TopicSetup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -10,25 +10,17 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -166,70 +158,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private void createTopics(BrokerConfig config) {
-    Map<String, String> topicConfig = Map.of(
-        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(config.retention().toMillis()));
-    List<NewTopic> topics = new ArrayList<>();
-    for (String name : Topics.ALL) {
-      topics.add(new NewTopic(name, config.partitions(), (short) 1).configs(topicConfig));
-    }
-    createAndAwait(topics, config.startupTimeout());
+    TopicSetup.ensure(bootstrapServers, config.partitions(), (short) 1,
+        Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(config.retention().toMillis())), config.startupTimeout());
   }
 
   /** Creates (idempotently) another topic, e.g. for a test, and waits for its partitions' leaders. */
   public void createTopic(String name, int partitions) {
-    createAndAwait(List.of(new NewTopic(name, partitions, (short) 1)), java.time.Duration.ofSeconds(30));
-  }
-
-  private void createAndAwait(List<NewTopic> topics, java.time.Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (Admin admin = Admin.create(adminProperties())) {
-      for (NewTopic topic : topics) {
-        try {
-          admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
-          }
-        }
-      }
-      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-      for (NewTopic topic : topics) {
-        for (int i = 0; i < topic.numPartitions(); i++) {
-          partitions.put(new TopicPartition(topic.name(), i), OffsetSpec.latest());
-        }
-      }
-      awaitLeaders(admin, partitions, deadline);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics on " + bootstrapServers, e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("timed out creating topics on " + bootstrapServers, e);
-    }
-  }
-
-  /**
-   * Waits until ListOffsets succeeds on every partition, i.e. each has a leader: an idempotent
-   * producer writing before that can lose its first batch (see docs/servers.md).
-   */
-  private static void awaitLeaders(Admin admin, Map<TopicPartition, OffsetSpec> partitions, long deadlineNanos)
-      throws InterruptedException {
-    while (true) {
-      try {
-        admin.listOffsets(partitions).all().get(5, TimeUnit.SECONDS);
-        return;
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        if (System.nanoTime() > deadlineNanos) {
-          throw new IllegalStateException("topic partitions have no leader yet: " + e.getMessage(), e);
-        }
-        Thread.sleep(50);
-      }
-    }
-  }
-
-  private Properties adminProperties() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return p;
+    TopicSetup.ensure(bootstrapServers, List.of(new NewTopic(name, partitions, (short) 1)), java.time.Duration.ofSeconds(30));
   }
 
   /** The address clients connect to, e.g. {@code 127.0.0.1:41234}. */

@@ -1,0 +1,62 @@
+package dev.entropysentinel.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ProcessCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = new CommandLine(new ProcessCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  private static Path key(Path dir) throws IOException {
+    Path file = dir.resolve("control.key");
+    Files.writeString(file, "a-control-key-of-at-least-16-bytes\n");
+    return file;
+  }
+
+  @Test
+  void helpShowsTheDetectorDefaultsOfTheMonitor() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("--collapse-fraction", "(default: 0.25)", "--policy", "(default: advise)",
+        "SENTINEL_CONTROL_SECRET");
+  }
+
+  @Test
+  void aBadThresholdExitsTwoNamingItsFlag(@TempDir Path dir) throws IOException {
+    assertThat(run("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(), "--collapse-fraction", "1.5"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--collapse-fraction: monitor.collapseFraction must be in (0, 1), was 1.5");
+  }
+
+  @Test
+  void aMissingKeyFileIsNamedWithTheFix(@TempDir Path dir) {
+    assertThat(run("--bootstrap", "127.0.0.1:1", "--secret-file", dir.resolve("absent").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--secret-file: cannot read the control key file");
+  }
+
+  @Test
+  void anUnknownPolicyExitsTwo(@TempDir Path dir) throws IOException {
+    assertThat(run("--bootstrap", "b:1", "--secret-file", key(dir).toString(), "--policy", "maybe")).isEqualTo(2);
+    assertThat(err.toString()).contains("--policy");
+  }
+
+  @Test
+  void flagsAreDerivedFromConfigKeys() {
+    assertThat(ProcessCommand.flagOf("monitor.minRemainingGain must be >= 0, was -1")).isEqualTo("--min-remaining-gain");
+    assertThat(ProcessCommand.flagOf("processor.graceTime must be positive")).isEqualTo("--grace-ms");
+  }
+}
