@@ -7,6 +7,7 @@ import dev.entropysentinel.alerting.internal.Receivers;
 import dev.entropysentinel.schemas.Alert;
 import dev.entropysentinel.schemas.DeadLetter;
 import dev.entropysentinel.schemas.InvalidRecordException;
+import dev.entropysentinel.schemas.RunInfo;
 import dev.entropysentinel.schemas.Topics;
 import dev.entropysentinel.schemas.WireSerde;
 import java.time.Clock;
@@ -24,7 +25,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,7 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code sentinel.alerts} and hands each alert to every receiver, at least once. Offsets are
+ * Reads {@code sentinel.alerts} and hands each alert to every receiver, at least once (and
+ * {@code sentinel.runs}, to know each run's method for the receivers that label alerts with it). Offsets are
  * committed only up to the first alert some receiver has not finished (delivered, or parked on
  * {@code sentinel.dlq} with the reason once its retry budget is spent). Each receiver has its own
  * thread and bounded queue; the consumer stops reading (pauses, keeps its group membership) only
@@ -61,6 +62,15 @@ public final class AlertingService implements AutoCloseable {
   private final Deduplicator dedupe = new Deduplicator(100_000);
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
   private final WireSerde<Alert> serde = WireSerde.alerts();
+  /** Each run's current method, from {@code sentinel.runs}, for the receivers that label alerts with it. */
+  private final Map<String, String> runMethods = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > 100_000;
+    }
+  });
   private final Thread loop;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicLong read = new AtomicLong();
@@ -70,8 +80,7 @@ public final class AlertingService implements AutoCloseable {
   private volatile boolean closing;
   private volatile Throwable failure;
 
-  private AlertingService(AlertingConfig config, String bootstrapServers, String groupId, Clock clock,
-      Function<String, String> methodOfRun) {
+  private AlertingService(AlertingConfig config, String bootstrapServers, String groupId, Clock clock) {
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -89,7 +98,7 @@ public final class AlertingService implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(c);
     this.dlq = new KafkaProducer<>(p);
     for (ReceiverConfig rc : config.receivers()) {
-      workers.add(new ReceiverWorker(Receivers.create(rc, config, methodOfRun), rc.policy(), clock));
+      workers.add(new ReceiverWorker(Receivers.create(rc, config, runMethods::get), rc.policy(), clock));
     }
     this.loop = new Thread(this::run, "alerting-consumer");
   }
@@ -97,19 +106,19 @@ public final class AlertingService implements AutoCloseable {
   /**
    * Starts consuming in a background thread.
    *
-   * @param groupId the consumer group; instances sharing it split the partitions
-   * @param methodOfRun the training method of a run for receivers that label it (null if unknown)
+   * @param groupId the consumer group; instances sharing it split the partitions (both topics are
+   *     keyed by run with equal partition counts, and the default range assignment gives an
+   *     instance the runs partition matching its alerts partition)
    */
-  public static AlertingService start(AlertingConfig config, String bootstrapServers, String groupId, Clock clock,
-      Function<String, String> methodOfRun) {
-    AlertingService service = new AlertingService(config, bootstrapServers, groupId, clock, methodOfRun);
+  public static AlertingService start(AlertingConfig config, String bootstrapServers, String groupId, Clock clock) {
+    AlertingService service = new AlertingService(config, bootstrapServers, groupId, clock);
     service.loop.start();
     return service;
   }
 
   private void run() {
     try {
-      consumer.subscribe(List.of(Topics.ALERTS), new ConsumerRebalanceListener() {
+      consumer.subscribe(List.of(Topics.ALERTS, Topics.RUNS), new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
           commit();
@@ -163,6 +172,10 @@ public final class AlertingService implements AutoCloseable {
 
   private void dispatch(ConsumerRecord<byte[], byte[]> record) {
     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    if (Topics.RUNS.equals(record.topic())) {
+      learnRun(tp, record);
+      return;
+    }
     Alert alert;
     try {
       alert = serde.deserialize(record.topic(), record.value());
@@ -187,6 +200,18 @@ public final class AlertingService implements AutoCloseable {
         tracker.finish(tp, record.offset());
       });
     }
+  }
+
+  private void learnRun(TopicPartition tp, ConsumerRecord<byte[], byte[]> record) {
+    tracker.begin(tp, record.offset(), 1);
+    try {
+      RunInfo run = WireSerde.runs().deserialize(record.topic(), record.value());
+      runMethods.put(run.runId(), run.method());
+    } catch (InvalidRecordException e) {
+      unreadable.incrementAndGet();
+      park(record, "unreadable run record: " + e.getMessage());
+    }
+    tracker.finish(tp, record.offset());
   }
 
   /**

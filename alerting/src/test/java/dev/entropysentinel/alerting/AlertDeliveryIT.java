@@ -13,6 +13,8 @@ import dev.entropysentinel.alerting.TestReceiver.Status;
 import dev.entropysentinel.kafka.embedded.EmbeddedKafkaBroker;
 import dev.entropysentinel.schemas.Alert;
 import dev.entropysentinel.schemas.DeadLetter;
+import dev.entropysentinel.schemas.RunInfo;
+import dev.entropysentinel.schemas.SchemaVersion;
 import dev.entropysentinel.schemas.Topics;
 import dev.entropysentinel.schemas.WireJson;
 import dev.entropysentinel.schemas.WireSerde;
@@ -80,7 +82,10 @@ class AlertDeliveryIT {
           "http://grafana.test/d/run?var-run={run}");
       long t0 = System.nanoTime();
       try (AlertingService service = AlertingService.start(config, broker.bootstrapServers(), "it-delivery",
-          Clock.systemUTC(), run -> "kl-cov")) {
+          Clock.systemUTC())) {
+        producer.send(new ProducerRecord<>(Topics.RUNS, "run-a", WireSerde.runs().serialize(Topics.RUNS, new RunInfo(
+            SchemaVersion.CURRENT, "run-a", TestAlerts.STARTS, 500L, "kl-cov", Map.of(), "tiny", 1000, 1, 10,
+            RunInfo.ScoreScale.ACCURACY, "trainer")))).get();
         send(producer, TestAlerts.firing("run-a"));
         send(producer, TestAlerts.firing("run-a"));
         producer.send(new ProducerRecord<>(Topics.ALERTS, "run-a", "{not json".getBytes(StandardCharsets.UTF_8))).get();
@@ -123,6 +128,7 @@ class AlertDeliveryIT {
         assertThat(dead.requests()).hasSize(4);
 
         await().atMost(ofSeconds(10)).untilAsserted(() -> assertThat(committed("it-delivery")).isEqualTo(endOffsets()));
+        assertThat(notifications(amWebhook, "resolved").get(0).get("alerts").get(0).get("labels")).isEqualTo(firing.get("labels"));
         DeliveryStats stats = service.stats();
         assertThat(stats.duplicates()).isEqualTo(1);
         assertThat(stats.unreadable()).isEqualTo(1);
@@ -139,7 +145,7 @@ class AlertDeliveryIT {
       AlertingConfig config = new AlertingConfig(List.of(webhook("r", down.url(), secret,
           fast().withMaxAttempts(1000))), "http://grafana.test/{run}");
       try (AlertingService service = AlertingService.start(config, broker.bootstrapServers(), "it-restart",
-          Clock.systemUTC(), run -> null)) {
+          Clock.systemUTC())) {
         send(producer, TestAlerts.firing("run-b", Alert.Type.PLATEAU));
         await().atMost(ofSeconds(20)).until(() -> down.requests().size() >= 3);
       }
@@ -147,7 +153,7 @@ class AlertDeliveryIT {
       int before = down.requests().size();
       String id = down.requests().get(0).header("Webhook-id");
       try (AlertingService service = AlertingService.start(config, broker.bootstrapServers(), "it-restart",
-          Clock.systemUTC(), run -> null)) {
+          Clock.systemUTC())) {
         await().atMost(ofSeconds(20)).until(() -> down.accepted().size() == 1);
         assertThat(down.accepted().get(0).header("Webhook-id")).isEqualTo(id);
         assertThat(down.requests().size()).isGreaterThan(before);
@@ -224,12 +230,12 @@ class AlertDeliveryIT {
     }
   }
 
-  /** End offsets of the non-empty partitions of the alerts topic. */
+  /** End offsets of the non-empty partitions of the topics the service reads. */
   private static Map<TopicPartition, Long> endOffsets() throws Exception {
     try (Admin admin = admin()) {
       Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
-      admin.describeTopics(List.of(Topics.ALERTS)).allTopicNames().get().get(Topics.ALERTS).partitions()
-          .forEach(p -> request.put(new TopicPartition(Topics.ALERTS, p.partition()), OffsetSpec.latest()));
+      admin.describeTopics(List.of(Topics.ALERTS, Topics.RUNS)).allTopicNames().get().forEach((topic, d) -> d.partitions()
+          .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
       return admin.listOffsets(request).all().get().entrySet().stream().filter(e -> e.getValue().offset() > 0)
           .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }

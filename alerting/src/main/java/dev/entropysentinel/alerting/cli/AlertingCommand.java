@@ -39,7 +39,7 @@ public final class AlertingCommand implements Callable<Integer> {
     } catch (AlertingConfigFile.AlertingConfigException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--config " + e.getMessage());
     }
-    AlertingService service = AlertingService.start(parsed, bootstrapServers, groupId, Clock.systemUTC(), run -> null);
+    AlertingService service = AlertingService.start(parsed, bootstrapServers, groupId, Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, "alerting-shutdown"));
     spec.commandLine().getOut().printf("alerting: %d receiver(s), consuming sentinel.alerts from %s as group %s%n",
         parsed.receivers().size(), bootstrapServers, groupId);

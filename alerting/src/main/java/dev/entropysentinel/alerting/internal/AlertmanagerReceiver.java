@@ -7,7 +7,9 @@ import dev.entropysentinel.schemas.Alert;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -20,6 +22,18 @@ public final class AlertmanagerReceiver implements Receiver {
   private final URI alertsUrl;
   private final Function<String, String> runUrl;
   private final Function<String, String> methodOfRun;
+  /**
+   * The method label each firing alert was sent with: its resolve must carry the same labels or
+   * Alertmanager treats it as another alert. Only this receiver's thread touches it.
+   */
+  private final Map<String, String> methodAtFiring = new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > 100_000;
+    }
+  };
 
   /**
    * @param methodOfRun the run's training method for the {@code method} label, or null when unknown
@@ -50,7 +64,11 @@ public final class AlertmanagerReceiver implements Receiver {
     labels.put("run", alert.runId());
     labels.put("severity", alert.severity().name().toLowerCase(Locale.ROOT));
     labels.put("type", alert.type().name());
-    String method = methodOfRun.apply(alert.runId());
+    String method = alert.status() == Alert.Status.FIRING || !methodAtFiring.containsKey(alert.alertId())
+        ? methodOfRun.apply(alert.runId()) : methodAtFiring.get(alert.alertId());
+    if (alert.status() == Alert.Status.FIRING) {
+      methodAtFiring.put(alert.alertId(), method);
+    }
     if (method != null) {
       labels.put("method", method);
     }

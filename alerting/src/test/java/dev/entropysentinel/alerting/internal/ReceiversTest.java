@@ -34,6 +34,16 @@ class ReceiversTest {
   }
 
   @Test
+  void theResolveCarriesTheMethodLabelTheFiringHadEvenAfterTheRunSwitchedMethod() {
+    String[] method = {"grpo"};
+    AlertmanagerReceiver am = new AlertmanagerReceiver("am", URI.create("http://am:9093"), run -> "u", run -> method[0]);
+    JsonNode firing = am.alerts(FIRING).get(0).get("labels");
+    method[0] = "kl-cov";
+    assertThat(am.alerts(RESOLVED).get(0).get("labels")).isEqualTo(firing);
+    assertThat(firing.get("method").asText()).isEqualTo("grpo");
+  }
+
+  @Test
   void slackShowsRunTypeSeverityEvidenceForecastAndTheLink() {
     JsonNode msg = new SlackReceiver("s", URI.create("https://hooks.slack.test/x"), run -> "http://g/" + run).message(FIRING);
     assertThat(msg.get("text").asText()).contains("FIRING ENTROPY_COLLAPSE on run run-7", "<http://g/run-7|open run>");
