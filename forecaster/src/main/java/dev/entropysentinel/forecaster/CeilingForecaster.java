@@ -22,7 +22,10 @@ import org.apache.commons.math3.distribution.TDistribution;
  * sample inside the data already seen (rolling origin: fit on the first i points after the burn-in,
  * predict every later point) and earns weight in inverse proportion to its squared error relative
  * to the last value's on the same checks. Earned weight is shrunk by n / (n + n0) for n checks, so
- * with thin evidence the forecast stays at the last value. The interval adds the checks' error
+ * with thin evidence the forecast stays at the last value; but a candidate that beats the last
+ * value at every rolling origin (at least three) keeps its whole weight, and the last value's
+ * weight falls to the odds that it is the better model, so a consistent win is not diluted back
+ * toward the last value (smooth saturating runs with dense validations, where pow3 wins). The interval adds the checks' error
  * variance and the weighted disagreement between the models, so it widens exactly when the
  * models extrapolate apart; the error variance starts from a prior worth a few checks and is
  * updated by the checks (conjugate update), so neither two lucky agreeing points nor one burn-in
@@ -73,13 +76,15 @@ public final class CeilingForecaster {
     Checks checks = check(points, entropy);
     Map<CandidateModel, Double> candidates = new EnumMap<>(CandidateModel.class);
     Map<CandidateModel, Double> weights = new EnumMap<>(CandidateModel.class);
+    Map<CandidateModel, Double> earned = new EnumMap<>(CandidateModel.class);
     for (CandidateModel model : CandidateModel.values()) {
       Optional<IntToDoubleFunction> fitted = model.fit(points, entropy);
       double weight = checks.weight(model, config.shrinkagePseudoCount());
       if (fitted.isPresent()) {
         candidates.put(model, fitted.get().applyAsDouble(targetStep));
         if (weight > 0) {
-          weights.put(model, weight);
+          earned.put(model, weight);
+          weights.put(model, weight * checks.consistency(model, config.shrinkagePseudoCount()));
         }
       }
     }
@@ -91,17 +96,21 @@ public final class CeilingForecaster {
       candidates.put(CandidateModel.ENTROPY_PRIOR, clamp(lastScore + gain.median()));
       weights.clear();
       weights.put(CandidateModel.ENTROPY_PRIOR, 1.0);
+      earned.clear();
+      earned.putAll(weights);
     }
-    double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
-    weights.replaceAll((m, w) -> w / total);
+    normalise(weights);
+    normalise(earned);
     double value = 0;
-    double squaredErrors = 0;
     for (Map.Entry<CandidateModel, Double> e : weights.entrySet()) {
       value += e.getValue() * candidates.get(e.getKey());
-      squaredErrors += e.getValue() * checks.meanSquaredError(e.getKey()) * checks.count();
     }
+    // The spread is judged with the weights the checks earned before the consistency adjustment, and
+    // around the adjusted value: moving the point toward a consistent winner does not narrow the interval.
+    double squaredErrors = 0;
     double disagreement = 0;
-    for (Map.Entry<CandidateModel, Double> e : weights.entrySet()) {
+    for (Map.Entry<CandidateModel, Double> e : earned.entrySet()) {
+      squaredErrors += e.getValue() * checks.meanSquaredError(e.getKey()) * checks.count();
       double d = candidates.get(e.getKey()) - value;
       disagreement += e.getValue() * d * d;
     }
@@ -120,6 +129,7 @@ public final class CeilingForecaster {
         + "validation points; %d burn-in point(s) excluded; entropy-law gain still ahead %.3f [%.3f, %.3f] "
         + "with %.0f%% of the starting entropy left", driver.label(), weights.get(driver),
         checks.count(), points.size(), burnIn, gain.median(), gain.lower(), gain.upper(), 100 * gain.uncollapsed())
+        + originRecord(driver, checks)
         + (config.slopePrior() == null ? "" : "; slope prior a ~ " + String.format("%.3f +- %.3f", config.slopePrior().mean(),
             config.slopePrior().sd()) + " from " + config.slopePrior().source());
     return new ForecastResult(forecast, reason, fit, burnIn);
@@ -145,6 +155,11 @@ public final class CeilingForecaster {
     return priorChecks / (priorChecks + checks);
   }
 
+  private static void normalise(Map<CandidateModel, Double> weights) {
+    double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
+    weights.replaceAll((m, w) -> w / total);
+  }
+
   private static double clamp(double score) {
     return Math.max(-SCORE_BOUND, Math.min(SCORE_BOUND, score));
   }
@@ -164,8 +179,16 @@ public final class CeilingForecaster {
         double baseline = fitted.get(CandidateModel.LAST_VALUE).applyAsDouble(target.step()) - target.score();
         fitted.forEach((model, f) -> checks.add(model, f.applyAsDouble(target.step()) - target.score(), baseline));
       }
+      checks.endOrigin();
     }
     return checks;
+  }
+
+  /** How often a driving challenger beat the last value across the rolling origins, for the reason. */
+  private static String originRecord(CandidateModel driver, Checks checks) {
+    int[] r = checks.originRecord(driver);
+    return driver == CandidateModel.LAST_VALUE || r[0] == 0 ? ""
+        : String.format("; %s beat the last value from %d of %d rolling origins", driver.label(), r[1], r[0]);
   }
 
   private static Map<String, Double> labelled(Map<CandidateModel, Double> byModel) {
@@ -174,18 +197,40 @@ public final class CeilingForecaster {
     return out;
   }
 
-  /** Squared errors per model, next to the last value's on the same checks. */
+  /**
+   * Squared errors per model, next to the last value's on the same checks, and per rolling origin
+   * whether the model beat the last value there (smaller summed squared error over the origin's
+   * later points).
+   */
   private static final class Checks {
     /** Guards the ratio of two sums of squares when either is zero (perfect agreement). */
     private static final double TINY = 1e-12;
+    /** Origins a challenger must have been checked from before its consistency counts. */
+    private static final int MIN_CONSISTENT_ORIGINS = 3;
 
     private final Map<CandidateModel, double[]> sums = new EnumMap<>(CandidateModel.class);
+    private final Map<CandidateModel, double[]> origin = new EnumMap<>(CandidateModel.class);
+    /** Per model: origins checked from, origins won against the last value. */
+    private final Map<CandidateModel, int[]> record = new EnumMap<>(CandidateModel.class);
 
     void add(CandidateModel model, double error, double baselineError) {
       double[] s = sums.computeIfAbsent(model, m -> new double[3]);
       s[0] += error * error;
       s[1] += baselineError * baselineError;
       s[2]++;
+      double[] o = origin.computeIfAbsent(model, m -> new double[2]);
+      o[0] += error * error;
+      o[1] += baselineError * baselineError;
+    }
+
+    /** Closes a rolling origin: every model checked from it won or lost it against the last value. */
+    void endOrigin() {
+      origin.forEach((model, o) -> {
+        int[] r = record.computeIfAbsent(model, m -> new int[2]);
+        r[0]++;
+        r[1] += o[0] < o[1] ? 1 : 0;
+      });
+      origin.clear();
     }
 
     int count() {
@@ -198,6 +243,11 @@ public final class CeilingForecaster {
       return s == null ? 0 : s[0] / s[2];
     }
 
+    /** Origins {@code model} was checked from and origins it beat the last value at. */
+    int[] originRecord(CandidateModel model) {
+      return record.getOrDefault(model, new int[2]).clone();
+    }
+
     /** Last value 1; another model (n / (n + n0)) * (baseline SSE / model SSE), 0 when unchecked. */
     double weight(CandidateModel model, double pseudoCount) {
       if (model == CandidateModel.LAST_VALUE) {
@@ -208,6 +258,28 @@ public final class CeilingForecaster {
         return 0;
       }
       return s[2] / (s[2] + pseudoCount) * (s[1] + TINY) / (s[0] + TINY);
+    }
+
+    /**
+     * The factor that keeps a consistent win: a challenger that beat the last value at every one of
+     * at least {@value #MIN_CONSISTENT_ORIGINS} origins gets its shrinkage undone (the evidence is
+     * not thin); the last value's weight falls to the Laplace odds (losses + 1) / (wins + 1) that it
+     * is the better model when the most consistent challenger won most of its origins. 1 otherwise.
+     */
+    double consistency(CandidateModel model, double pseudoCount) {
+      if (model == CandidateModel.LAST_VALUE) {
+        double odds = 1;
+        for (Map.Entry<CandidateModel, int[]> e : record.entrySet()) {
+          int[] r = e.getValue();
+          if (e.getKey() != CandidateModel.LAST_VALUE && r[0] >= MIN_CONSISTENT_ORIGINS) {
+            odds = Math.min(odds, (r[0] - r[1] + 1.0) / (r[1] + 1.0));
+          }
+        }
+        return odds;
+      }
+      int[] r = originRecord(model);
+      double[] s = sums.get(model);
+      return r[0] >= MIN_CONSISTENT_ORIGINS && r[1] == r[0] && s != null ? (s[2] + pseudoCount) / s[2] : 1;
     }
   }
 }

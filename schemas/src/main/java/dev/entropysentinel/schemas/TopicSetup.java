@@ -71,26 +71,27 @@ public final class TopicSetup {
           }
         }
       }
-      Map<String, TopicDescription> described = admin.describeTopics(topics.stream().map(NewTopic::name).toList())
-          .allTopicNames().get(remaining(deadline), TimeUnit.NANOSECONDS);
-      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-      described.forEach((name, d) -> d.partitions().forEach(
-          info -> partitions.put(new TopicPartition(name, info.partition()), OffsetSpec.latest())));
-      awaitLeaders(admin, partitions, deadline, bootstrapServers);
+      awaitLeaders(admin, topics.stream().map(NewTopic::name).toList(), deadline, bootstrapServers);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics on " + bootstrapServers, e);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " within " + timeout.toSeconds()
           + " s to set up topics (is the broker running? check --bootstrap): " + e.getMessage(), e);
     }
   }
 
-  private static void awaitLeaders(Admin admin, Map<TopicPartition, OffsetSpec> partitions, long deadline,
-      String bootstrapServers) throws InterruptedException {
+  /** Waits until the topics are described and ListOffsets succeeds on each of their partitions. */
+  private static void awaitLeaders(Admin admin, List<String> names, long deadline, String bootstrapServers)
+      throws InterruptedException {
     while (true) {
       try {
-        admin.listOffsets(partitions).all().get(Math.min(remaining(deadline), TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
+        long step = Math.min(remaining(deadline), TimeUnit.SECONDS.toNanos(5));
+        Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(step, TimeUnit.NANOSECONDS);
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        described.forEach((name, d) -> d.partitions().forEach(
+            info -> partitions.put(new TopicPartition(name, info.partition()), OffsetSpec.latest())));
+        admin.listOffsets(partitions).all().get(step, TimeUnit.NANOSECONDS);
         return;
       } catch (ExecutionException | TimeoutException e) {
         if (System.nanoTime() > deadline) {

@@ -3,33 +3,54 @@ package dev.entropysentinel.forecaster.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import dev.entropysentinel.forecaster.ForecastConfig;
 import dev.entropysentinel.forecaster.MonitorConfig;
+import dev.entropysentinel.forecaster.ingest.LogFiles;
 import dev.entropysentinel.forecaster.ingest.LogFormat;
 import dev.entropysentinel.forecaster.ingest.MetricLog;
 import dev.entropysentinel.forecaster.ingest.MetricLogReader;
+import dev.entropysentinel.forecaster.ingest.UnreadableLogException;
 import dev.entropysentinel.forecaster.prior.CoefficientRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sentinel replay}: runs the forecaster over a finished log as if it were live. */
+/**
+ * {@code sentinel replay}: runs the forecaster over finished logs as if they were live; with
+ * {@code --summary}, a backtest over many logs scored as {@code score-forecast} scores it.
+ */
 @Command(
     name = "replay",
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
-    description = "Replays a training log as if live: fits the entropy law and forecasts the final validation score "
-        + "from the first --fit-fraction of the steps, then scores it against the rest of the log.")
+    description = {"Replays training logs as if live: fits the entropy law and forecasts the final validation score "
+        + "from the first --fit-fraction of the steps, then scores it against the rest of the log.",
+        "With several --log (or a directory, read recursively, one run per file) and --summary: a backtest, one row "
+        + "per log (final, forecast, interval, errors next to the naive baselines, model, steps a STOP would have "
+        + "saved) and the aggregate figures of the project's forecast scorer."})
 public final class ReplayCommand implements Callable<Integer> {
+  /** Exit code when some logs could not be read (the others were still replayed). */
+  static final int SOME_LOGS_FAILED = 1;
+  /** Exit code of a usage error, as picocli's. */
+  static final int USAGE = 2;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--log", required = true, description = "the log file (verl console, verl JSONL, TRL trainer_state.json)")
-  Path log;
+  @Option(names = "--log", required = true, paramLabel = "FILE|DIR",
+      description = "a log file (verl console, verl JSONL, TRL trainer_state.json) or a directory of them "
+          + "(*.log, *.jsonl, *.out, *.txt, trainer_state.json, recursively); repeat for several")
+  List<Path> logs;
 
-  @Option(names = "--format", description = "verl, verl-jsonl or trl (default: from the file name)",
+  @Option(names = "--summary", description = "one row per log and the aggregate figures (a backtest)")
+  boolean summary;
+
+  @Option(names = "--format", description = "verl, verl-jsonl or trl (default: from each file name)",
       converter = FormatConverter.class)
   LogFormat format;
 
@@ -39,7 +60,15 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--total-steps", defaultValue = "0", description = "the run's planned last step (default: the log's last step)")
   int totalSteps;
 
-  @Option(names = "--json", description = "print exactly one JSON object on stdout")
+  @Option(names = "--validation-key", paramLabel = "KEY", description = "the validation metric to forecast (default: "
+      + "the candidate logged at the most validation steps; --json lists them as validationKeys)")
+  String validationKey;
+
+  @Option(names = "--entropy-key", paramLabel = "KEY", description = "the entropy metric (default: the candidate "
+      + "logged at the most steps; --json lists them as entropyKeys)")
+  String entropyKey;
+
+  @Option(names = "--json", description = "print JSON on stdout: one object for one log, else one array")
   boolean json;
 
   @Option(names = "--prior-registry", paramLabel = "FILE", description = "coefficients (a, b) of earlier runs by model size, "
@@ -59,21 +88,64 @@ public final class ReplayCommand implements Callable<Integer> {
     if (totalSteps < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--total-steps must be >= 0, was " + totalSteps);
     }
-    if (!Files.isReadable(log)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--log: cannot read " + log);
+    Replay replay = new Replay(new ReplayOptions(fitFraction, totalSteps, forecastConfig(), MonitorConfig.ofDefaults(),
+        entropyKey, validationKey));
+    List<Path> files = new ArrayList<>();
+    List<Backtest.Outcome> outcomes = new ArrayList<>();
+    for (Path given : logs) {
+      try {
+        files.addAll(LogFiles.expand(given));
+      } catch (UnreadableLogException e) {
+        outcomes.add(Backtest.Outcome.failed(name(given), "--log " + e.getMessage()));
+      }
     }
-    LogFormat chosen = format != null ? format : LogFormat.guess(log);
-    MetricLog metrics = MetricLogReader.read(log, chosen);
-    ReplayOptions options = new ReplayOptions(fitFraction, totalSteps, forecastConfig(), MonitorConfig.ofDefaults());
-    ReplayReport report = new Replay(options).run(log.getFileName().toString(), metrics);
+    boolean single = logs.size() == 1 && files.size() <= 1 && !summary;
+    for (Path file : files) {
+      outcomes.add(replay(replay, file));
+    }
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(new ObjectMapper().writeValueAsString(report));
+    PrintWriter err = spec.commandLine().getErr();
+    List<Backtest.Outcome> failed = outcomes.stream().filter(o -> o.report() == null).toList();
+    if (single && !failed.isEmpty()) {
+      err.println("sentinel replay: " + failed.get(0).error());
+      err.flush();
+      return USAGE;
+    }
+    List<ReplayReport> reports = outcomes.stream().map(Backtest.Outcome::report).filter(Objects::nonNull).toList();
+    ObjectMapper mapper = new ObjectMapper();
+    if (summary) {
+      Backtest backtest = Backtest.of(outcomes);
+      out.print(json ? mapper.writeValueAsString(backtest.asArray()) + "\n" : backtest.render());
+    } else if (json) {
+      out.println(mapper.writeValueAsString(single ? reports.get(0) : reports));
     } else {
-      out.print(ReplaySummary.render(report));
+      out.print(reports.stream().map(ReplaySummary::render).collect(Collectors.joining("\n")));
     }
     out.flush();
-    return 0;
+    if (!summary) {
+      failed.forEach(o -> err.println("sentinel replay: " + o.error()));
+    }
+    err.flush();
+    return failed.isEmpty() ? 0 : SOME_LOGS_FAILED;
+  }
+
+  /** Reads and replays one file; what goes wrong becomes the outcome's one-line error, never a trace. */
+  private Backtest.Outcome replay(Replay replay, Path file) {
+    try {
+      MetricLog metrics = MetricLogReader.read(file, format != null ? format : LogFormat.guess(file));
+      return Backtest.Outcome.of(replay.run(name(file), metrics));
+    } catch (UnreadableLogException e) {
+      return Backtest.Outcome.failed(name(file), "--log " + e.getMessage());
+    } catch (IOException e) {
+      return Backtest.Outcome.failed(name(file), "--log " + file + ": cannot be read (" + e.getMessage() + ")");
+    } catch (IllegalArgumentException e) {
+      String flag = e.getMessage().startsWith("the validation") ? "--validation-key" : "--entropy-key";
+      return Backtest.Outcome.failed(name(file), flag + ": " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static String name(Path file) {
+    return file.getFileName() == null ? file.toString() : file.getFileName().toString();
   }
 
   private ForecastConfig forecastConfig() {

@@ -15,6 +15,7 @@ final class ReplaySummary {
     line(s, "log            %s (%s; %d lines, %d step rows, %d malformed)", r.log(), r.format(),
         r.ingestion().linesRead(), r.ingestion().stepRows(), r.ingestion().malformed());
     line(s, "keys           entropy=%s validation=%s", r.entropyKey(), r.validationKey());
+    line(s, "               chosen from (steps present) entropy %s validation %s", r.entropyKeys(), r.validationKeys());
     line(s, "steps          %d, forecast made at step %d (%d burn-in validation(s) excluded)", r.steps(),
         r.fitSteps(), r.burnInPoints());
     line(s, "law            R = -a*exp(H) + b: a=%s b=%s R2=%s ceiling b-a=%s", num(r.a()), num(r.b()),

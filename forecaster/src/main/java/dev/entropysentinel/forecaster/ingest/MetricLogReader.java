@@ -1,5 +1,7 @@
 package dev.entropysentinel.forecaster.ingest;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -32,11 +34,21 @@ public final class MetricLogReader {
 
   private MetricLogReader() {}
 
-  /** Reads {@code file} in {@code format}; an unreadable file is the only failure. */
+  /**
+   * Reads {@code file} in {@code format}.
+   *
+   * @throws UnreadableLogException with a one-line message naming the file when it is not a
+   *     readable text log (missing, a directory, no permission, binary or compressed)
+   */
   public static MetricLog read(Path file, LogFormat format) throws IOException {
+    LogFiles.requireTextFile(file);
     try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE))) {
       return read(reader, format);
+    } catch (UnreadableLogException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new UnreadableLogException(file, "cannot be read (" + e.getMessage() + ")");
     }
   }
 
@@ -107,7 +119,14 @@ public final class MetricLogReader {
   }
 
   private static void trainerState(BufferedReader reader, Collector out) throws IOException {
-    JsonNode history = JSON.readTree(reader).path("log_history");
+    JsonNode history;
+    try {
+      history = JSON.readTree(reader).path("log_history");
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new IOException("not valid JSON" + (at == null ? "" : " at line " + at.getLineNr()) + ": "
+          + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+    }
     for (JsonNode entry : history) {
       out.line();
       if (!entry.path("step").canConvertToInt()) {

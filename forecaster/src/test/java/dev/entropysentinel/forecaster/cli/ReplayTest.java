@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import dev.entropysentinel.forecaster.ForecastConfig;
 import dev.entropysentinel.forecaster.MonitorConfig;
@@ -114,5 +115,136 @@ class ReplayTest {
             "--model-size", "1.5e9", "--json");
     assertThat(code).isZero();
     assertThat(new ObjectMapper().readTree(out.toString()).get("reason").asText()).contains("slope prior", "registry of 2 run(s)");
+  }
+
+  private static final String RESUMED = """
+      step:200 - val-core/a/acc/mean@1:0.50
+      step:201 - actor/entropy:0.30
+      step:205 - actor/entropy:0.29
+      step:210 - actor/entropy:0.28 - val-core/a/acc/mean@1:0.52
+      step:220 - actor/entropy:0.26 - val-core/a/acc/mean@1:0.53
+      step:230 - actor/entropy:0.25 - val-core/a/acc/mean@1:0.535
+      step:300 - actor/entropy:0.20 - val-core/a/acc/mean@1:0.55
+      """;
+
+  private static ReplayReport replay(String log, double fitFraction) throws Exception {
+    return new Replay(new ReplayOptions(fitFraction, 0, ForecastConfig.ofDefaults(), MonitorConfig.ofDefaults()))
+        .run("resumed.log", MetricLogReader.read(new java.io.StringReader(log), LogFormat.VERL));
+  }
+
+  @Test
+  void aResumedRunIsForecastFromItsFirstValidationWhichPairsWithTheNextStepsEntropy() throws Exception {
+    ReplayReport r = replay(RESUMED, 0.8);
+    assertThat(r.earlyPoints()).isEqualTo(4);
+    assertThat(r.finalForecast()).isNotNull();
+    assertThat(r.reason()).contains("target: step 300, the last logged step, taken as the planned end");
+  }
+
+  @Test
+  void aResumedRunWhoseLogStartsAfterTheFitWindowSaysSo() throws Exception {
+    ReplayReport r = replay(RESUMED, 0.15);
+    assertThat(r.finalForecast()).isNull();
+    assertThat(r.reason()).contains("insufficient data", "the log starts at step 200 (a resumed run)",
+        "fit window ends at step 45");
+  }
+
+  @Test
+  void aFirstValidationWithNoEntropyBeforeItIsPairedAndTheMonitorWaitsForIt() throws Exception {
+    String log = "step:0 - val-core/a/acc/mean@1:0.1\n" + java.util.stream.IntStream.rangeClosed(1, 100)
+        .mapToObj(t -> "step:" + t + " - actor/entropy:" + (0.5 - t * 0.003)
+            + (t % 5 == 0 ? " - val-core/a/acc/mean@1:" + (0.4 + t * 0.001) : ""))
+        .collect(java.util.stream.Collectors.joining("\n"));
+    ReplayReport r = replay(log, 0.15);
+    assertThat(r.earlyPoints()).isEqualTo(4);
+    assertThat(r.burnInPoints()).isEqualTo(1);
+    assertThat(r.finalForecast()).isNotNull();
+  }
+
+  @Test
+  void withTotalStepsTheReasonNamesTheFlag() throws Exception {
+    ReplayReport r = new Replay(new ReplayOptions(0.8, 400, ForecastConfig.ofDefaults(), MonitorConfig.ofDefaults()))
+        .run("resumed.log", MetricLogReader.read(new java.io.StringReader(RESUMED), LogFormat.VERL));
+    assertThat(r.reason()).endsWith("target: step 400 (--total-steps)");
+  }
+
+  private static int run(StringWriter out, StringWriter err, String... args) {
+    return new CommandLine(new ReplayCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+  }
+
+  @Test
+  void aDirectoryWithSummaryIsABacktestWithOneRowPerLogAndTheScorersAggregateLine() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = run(out, err, "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").getParent().toString(), "--summary");
+    assertThat(code).isZero();
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).startsWith("qwen2-7b-gsm8k-math-grpo-megatron.log ").contains("final=0.881", "model=");
+    assertThat(lines.get(1)).startsWith("qwen2.5-0.5b-gsm8k-ppo.log ").contains("final=0.530", "last_value_err=0.055");
+    assertThat(lines.get(2)).startsWith("forecaster: beats naive ").endsWith("(goal >=75%, >=80%, <=0.8, <=0.12, 0)");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void summaryJsonIsOneArrayOfTheRowsAndTheAggregate() throws Exception {
+    StringWriter out = new StringWriter();
+    int code = run(out, new StringWriter(), "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(),
+        "--log", resource("qwen2-7b-gsm8k-math-grpo-megatron.log").toString(), "--summary", "--json");
+    assertThat(code).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.isArray()).isTrue();
+    assertThat(json).hasSize(3);
+    assertThat(json.get(0).get("log").asText()).isEqualTo("qwen2.5-0.5b-gsm8k-ppo.log");
+    assertThat(json.get(0).get("pow3Error").asDouble()).isPositive();
+    assertThat(json.get(2).get("kind").asText()).isEqualTo("aggregate");
+    assertThat(json.get(2).get("scored").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void jsonReportsTheValidationKeyAndItsAlternatives() throws Exception {
+    StringWriter out = new StringWriter();
+    run(out, new StringWriter(), "--log", resource("qwen2-7b-gsm8k-math-grpo-megatron.log").toString(), "--json");
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.get("validationKey").asText()).isEqualTo("val-core/openai/gsm8k/reward/mean@1");
+    assertThat(json.get("validationKeys").get("val-core/openai/gsm8k/reward/mean@1").asInt()).isEqualTo(22);
+    assertThat(json.get("entropyKeys").get("actor/entropy").asInt()).isEqualTo(105);
+  }
+
+  @Test
+  void aValidationKeyNotInTheLogIsOneLineNamingTheFlagAndTheCandidates() throws Exception {
+    StringWriter err = new StringWriter();
+    int code = run(new StringWriter(), err, "--log", resource("qwen2-7b-gsm8k-math-grpo-megatron.log").toString(),
+        "--validation-key", "val-core/x/acc/mean@1");
+    assertThat(code).isEqualTo(ReplayCommand.USAGE);
+    assertThat(err.toString().strip().lines()).singleElement().asString()
+        .contains("--validation-key", "'val-core/x/acc/mean@1' is not in the log", "val-core/openai/gsm8k/reward/mean@1");
+  }
+
+  @Test
+  void aDirectoryOrBinaryOrMissingLogIsOneLineNamingTheFileNeverATrace(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path binary = dir.resolve("weights.log");
+    java.nio.file.Files.write(binary, new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 0});
+    Path empty = java.nio.file.Files.createDirectory(dir.resolve("empty"));
+    for (Path bad : List.of(binary, empty, dir.resolve("missing.log"))) {
+      StringWriter err = new StringWriter();
+      int code = run(new StringWriter(), err, "--log", bad.toString());
+      assertThat(code).as(bad.toString()).isEqualTo(ReplayCommand.USAGE);
+      assertThat(err.toString().strip().lines()).as(bad.toString()).singleElement().asString()
+          .startsWith("sentinel replay: --log " + bad).doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void inABacktestAnUnreadableLogIsARowAndAProblemAndTheOthersAreStillScored(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path binary = dir.resolve("weights.log");
+    java.nio.file.Files.write(binary, new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 0});
+    StringWriter out = new StringWriter();
+    int code = run(out, new StringWriter(), "--log", binary.toString(), "--log",
+        resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(), "--summary");
+    assertThat(code).isEqualTo(ReplayCommand.SOME_LOGS_FAILED);
+    assertThat(out.toString()).contains("weights.log", "error: --log " + binary + ": is binary", "beats naive 1/1",
+        "problems 1", "problem: weights.log: replay failed");
   }
 }
