@@ -131,10 +131,16 @@ public final class AlertingService implements AutoCloseable {
       });
       long lastCommit = 0;
       while (!closing) {
+        List<ConsumerRecord<byte[], byte[]>> alerts = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-          pending.add(r);
           read.incrementAndGet();
+          if (Topics.RUNS.equals(r.topic())) {
+            pending.add(r); // a run's method first, so the alerts polled with it carry it
+          } else {
+            alerts.add(r);
+          }
         }
+        pending.addAll(alerts);
         dispatchPending();
         if (pending.isEmpty()) {
           consumer.resume(consumer.paused());

@@ -86,6 +86,7 @@ class AlertDeliveryIT {
         producer.send(new ProducerRecord<>(Topics.RUNS, "run-a", WireSerde.runs().serialize(Topics.RUNS, new RunInfo(
             SchemaVersion.CURRENT, "run-a", TestAlerts.STARTS, 500L, "kl-cov", Map.of(), "tiny", 1000, 1, 10,
             RunInfo.ScoreScale.ACCURACY, "trainer")))).get();
+        await().atMost(ofSeconds(20)).until(() -> service.stats().read() == 1);
         send(producer, TestAlerts.firing("run-a"));
         send(producer, TestAlerts.firing("run-a"));
         producer.send(new ProducerRecord<>(Topics.ALERTS, "run-a", "{not json".getBytes(StandardCharsets.UTF_8))).get();
