@@ -40,8 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies Sentinel's topics into InfluxDB for Grafana: merged steps, forecasts, evals, alerts and
- * decisions ({@link Measurements}). Points wait in a bounded buffer and are written in batches;
+ * Copies Sentinel's topics into InfluxDB for Grafana: runs, merged steps, forecasts, evals, alerts
+ * and decisions ({@link Measurements}). Points wait in a bounded buffer and are written in batches;
  * when influxd is down the buffer keeps them and writes are retried with exponential backoff and
  * jitter; once the buffer is full the sink stops reading (Kafka holds the rest). Offsets are
  * committed only after the points of every record before them are written, so a crash or an
@@ -53,7 +53,7 @@ public final class InfluxSink implements AutoCloseable {
   /** How long an eval waits for its step's entropy and a fit (both normally follow within seconds). */
   private static final long EVAL_MAX_WAIT_MS = 30_000;
   /** The topics read; each record is keyed by run, so all ranks of a run's step share a partition. */
-  public static final List<String> TOPICS = List.of(Topics.STEP_STATS, Topics.EVALS, Topics.FORECASTS, Topics.ALERTS, Topics.CONTROL);
+  public static final List<String> TOPICS = List.of(Topics.RUNS, Topics.STEP_STATS, Topics.EVALS, Topics.FORECASTS, Topics.ALERTS, Topics.CONTROL);
 
   private final InfluxSinkConfig config;
   private final PointWriter writer;
@@ -167,6 +167,7 @@ public final class InfluxSink implements AutoCloseable {
     nextOffsets.put(tp, r.offset() + 1);
     try {
       switch (r.topic()) {
+        case Topics.RUNS -> buffer.add(Measurements.run(WireSerde.runs().deserialize(r.topic(), r.value())));
         case Topics.STEP_STATS -> {
           for (MergedStep s : merger.add(WireSerde.stepStats().deserialize(r.topic(), r.value()), tp, r.offset())) {
             buffer.add(Measurements.step(s));

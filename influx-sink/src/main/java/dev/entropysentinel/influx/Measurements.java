@@ -6,6 +6,7 @@ import dev.entropysentinel.schemas.Alert;
 import dev.entropysentinel.schemas.ControlCommand;
 import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.Forecast;
+import dev.entropysentinel.schemas.RunInfo;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.influxdb.dto.Point;
@@ -19,6 +20,7 @@ import org.influxdb.dto.Point;
  * a replay lands in the same series.
  */
 public final class Measurements {
+  public static final String RUN_INFO = "run";
   public static final String STEP = "step";
   public static final String FORECAST = "forecast";
   public static final String EVAL = "eval";
@@ -30,6 +32,27 @@ public final class Measurements {
   public static final String HOST = "host";
 
   private Measurements() {}
+
+  /**
+   * What a run is (sent at its start and when it changes): the planned last step (the forecast's
+   * target), model and size, world size, eval interval, score scale. {@code step} is 0 so every
+   * measurement has a {@code step} field.
+   */
+  public static Point run(RunInfo r) {
+    Point.Builder p = Point.measurement(RUN_INFO).time(r.timestampMs(), TimeUnit.MILLISECONDS)
+        .tag(RUN, r.runId()).tag(METHOD, r.method())
+        .addField("step", 0.0)
+        .addField("modelName", r.modelName())
+        .addField("parameterCount", (double) r.parameterCount())
+        .addField("worldSize", (double) r.worldSize())
+        .addField("evalInterval", (double) r.evalInterval())
+        .addField("scoreScale", r.scoreScale().name())
+        .addField("source", r.source());
+    if (r.plannedSteps() != null) {
+      p.addField("plannedSteps", (double) r.plannedSteps());
+    }
+    return p.build();
+  }
 
   /**
    * A merged training step: entropy, reward, accuracy, e^H (the law's abscissa), covariance mean

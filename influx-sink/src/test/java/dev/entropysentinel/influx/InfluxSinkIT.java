@@ -90,7 +90,7 @@ class InfluxSinkIT {
   @Order(1)
   void everyRecordKindLandsWithRanksMergedAndTheDatabaseCreated() {
     await().atMost(ofSeconds(30)).untilAsserted(() -> assertThat(counts()).isEqualTo(Map.of(
-        "step", 50L, "forecast", 50L, "eval", 10L, "alert", 4L, "decision", 2L)));
+        "run", 2L, "step", 50L, "forecast", 50L, "eval", 10L, "alert", 4L, "decision", 2L)));
     // run-b has two ranks: entropy is the token-weighted mean over both
     List<Object> row = single("SELECT \"entropy\", \"ranks\", \"covTop_0_02\", \"host\" FROM \"step\" WHERE \"run\" = 'run-b' AND \"step\" = 3");
     double h = TestTelemetry.entropy(3);
@@ -150,7 +150,7 @@ class InfluxSinkIT {
         checked++;
       }
     }
-    assertThat(checked).isEqualTo(19);
+    assertThat(checked).isEqualTo(20);
   }
 
   @Test
@@ -161,7 +161,7 @@ class InfluxSinkIT {
     send(TestTelemetry.run("run-c", 40, 1, false));
     await().atMost(ofSeconds(10)).until(() -> sink.stats().failedWrites() > 0);
     Thread.sleep(OUTAGE.toMillis()); // the outage itself: influxd stays down this long
-    assertThat(sink.stats().buffered()).isEqualTo(40 + 40 + 8);
+    assertThat(sink.stats().buffered()).isEqualTo(1 + 40 + 40 + 8);
     influxd.resume();
     await().atMost(ofSeconds(30)).untilAsserted(() -> assertThat(counts()).containsEntry("step", 90L)
         .containsEntry("forecast", 90L).containsEntry("eval", 18L));
@@ -174,7 +174,7 @@ class InfluxSinkIT {
     await().atMost(ofSeconds(30)).until(() -> counts().get("step") == 90L);
     Map<String, Long> before = counts();
     try (InfluxSink replay = startSink("it-replay")) {
-      long total = 30 + 30 + 6 + 3 + 40 + 20 + 4 + 3 + 40 + 40 + 8 + 1;
+      long total = 3 + 30 + 30 + 6 + 3 + 40 + 20 + 4 + 3 + 40 + 40 + 8 + 1;
       await().atMost(ofSeconds(30)).until(() -> replay.stats().read() == total && replay.stats().buffered() == 0);
     }
     assertThat(counts()).isEqualTo(before);
@@ -182,7 +182,7 @@ class InfluxSinkIT {
 
   static Map<String, Long> counts() {
     Map<String, Long> out = new TreeMap<>();
-    for (String m : List.of("step", "forecast", "eval", "alert", "decision")) {
+    for (String m : List.of("run", "step", "forecast", "eval", "alert", "decision")) {
       QueryResult r = query("SELECT count(\"step\") FROM \"" + m + "\"");
       List<QueryResult.Series> series = r.getResults().get(0).getSeries();
       out.put(m, series == null ? 0L : ((Double) series.get(0).getValues().get(0).get(1)).longValue());

@@ -6,6 +6,7 @@ import dev.entropysentinel.schemas.ControlCommand;
 import dev.entropysentinel.schemas.Covariance;
 import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.Forecast;
+import dev.entropysentinel.schemas.RunInfo;
 import dev.entropysentinel.schemas.SchemaVersion;
 import dev.entropysentinel.schemas.StepStats;
 import dev.entropysentinel.schemas.Topics;
@@ -60,6 +61,8 @@ final class TestTelemetry {
   /** Every record of one run, in the order a live run writes them, as Kafka records. */
   static List<ProducerRecord<String, byte[]>> run(String run, int steps, int worldSize, boolean events) {
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+    out.add(record(Topics.RUNS, new RunInfo(SchemaVersion.CURRENT, run, T0, (long) steps * 2, "grpo", Map.of("klCoef", 1.0),
+        "tiny-transformer", 1_000_000, worldSize, 5, RunInfo.ScoreScale.ACCURACY, "trainer")));
     for (long step = 1; step <= steps; step++) {
       for (int rank = 0; rank < worldSize; rank++) {
         out.add(record(Topics.STEP_STATS, stats(run, step, rank, worldSize, "grpo")));
@@ -90,6 +93,9 @@ final class TestTelemetry {
   }
 
   private static String runOf(WireRecord r) {
+    if (r instanceof RunInfo i) {
+      return i.runId();
+    }
     if (r instanceof StepStats s) {
       return s.runId();
     }
