@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies Sentinel's topics into InfluxDB for Grafana: runs, merged steps, forecasts, evals, alerts
- * and decisions ({@link Measurements}). Points wait in a bounded buffer and are written in batches;
+ * and decisions ({@link Measurements}). Points wait in a bounded buffer and are written in batches
+ * by a writer thread (reading and parsing go on meanwhile);
  * when influxd is down the buffer keeps them and writes are retried with exponential backoff and
  * jitter; once the buffer is full the sink stops reading (Kafka holds the rest). Offsets are
  * committed only after the points of every record before them are written, so a crash or an
@@ -73,11 +77,21 @@ public final class InfluxSink implements AutoCloseable {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong failedWrites = new AtomicLong();
   private volatile int buffered;
+  private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "influx-writer");
+    t.setDaemon(true);
+    return t;
+  });
+  /** The write the writer thread is doing, if any; only the consumer thread touches it. */
+  private WriteJob inFlight;
   private int failuresInARow;
   private long nextAttemptMs;
   private long lastFlushMs;
   private volatile boolean closing;
   private volatile Throwable failure;
+
+  /** Points handed to the writer thread and the commit positions they complete. */
+  private record WriteJob(List<Point> points, Map<TopicPartition, Long> positions, Future<?> done) {}
 
   private InfluxSink(InfluxSinkConfig config, PointWriter writer, String bootstrapServers, String groupId, Clock clock) {
     this.config = config;
@@ -138,7 +152,7 @@ public final class InfluxSink implements AutoCloseable {
         }
         addEvals(evals.expire(clock.millis()));
         flush(false);
-        if (buffer.size() >= config.bufferCapacity()) {
+        if (buffered >= config.bufferCapacity()) {
           consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
           consumer.resume(consumer.paused());
@@ -188,7 +202,7 @@ public final class InfluxSink implements AutoCloseable {
       unreadable.incrementAndGet();
       park(r, "influx sink cannot read the record: " + e.getMessage());
     }
-    buffered = buffer.size();
+    updateBuffered();
   }
 
   private void addEvals(List<EvalJoin.Joined> ready) {
@@ -196,52 +210,93 @@ public final class InfluxSink implements AutoCloseable {
   }
 
   /**
-   * Writes the buffer when a batch is full, the flush interval passed, or {@code force}; on
-   * success commits. A failed write keeps every point and schedules the next attempt.
+   * Hands the whole buffer to the writer thread when a batch is full, the flush interval passed,
+   * or {@code force} (which also waits for it), so parsing the next records overlaps influxd's
+   * work. One write job at a time; when it succeeds the offsets it covers are committed, when it
+   * fails its points go back to the front of the buffer and the next attempt waits a backoff.
    */
   private void flush(boolean force) {
     long now = clock.millis();
-    if (!buffer.isEmpty()) {
-      boolean due = force || buffer.size() >= config.batchSize() || now - lastFlushMs >= config.flushInterval().toMillis();
-      if (!due || (!force && now < nextAttemptMs)) {
+    if (inFlight != null) {
+      if (!force && !inFlight.done().isDone()) {
         return;
       }
-      lastFlushMs = now;
-      try {
-        while (!buffer.isEmpty()) {
-          List<Point> batch = buffer.subList(0, Math.min(config.batchSize(), buffer.size()));
-          writer.write(List.copyOf(batch));
-          written.addAndGet(batch.size());
-          batch.clear();
-          buffered = buffer.size();
-        }
-      } catch (RuntimeException e) {
-        failedWrites.incrementAndGet();
-        failuresInARow++;
-        long wait = backoff.apply(failuresInARow);
-        nextAttemptMs = now + wait;
-        if (failuresInARow == 1 || failuresInARow % 10 == 0) {
-          LOG.warn("influxd at {} did not take {} points ({}); keeping them (buffer {}/{}), attempt {} failed, next in {} ms",
-              config.url(), buffer.size(), e.getMessage(), buffer.size(), config.bufferCapacity(), failuresInARow, wait);
-        }
-        return;
+      WriteJob job = inFlight;
+      inFlight = null;
+      finish(job, now);
+    }
+    if (buffer.isEmpty()) {
+      commit(positions());
+      return;
+    }
+    boolean due = force || buffer.size() >= config.batchSize() || now - lastFlushMs >= config.flushInterval().toMillis();
+    if (!due || (!force && now < nextAttemptMs)) {
+      return;
+    }
+    lastFlushMs = now;
+    List<Point> points = new ArrayList<>(buffer);
+    buffer.clear();
+    Future<?> done = io.submit(() -> {
+      for (int i = 0; i < points.size(); i += config.batchSize()) {
+        writer.write(points.subList(i, Math.min(points.size(), i + config.batchSize())));
       }
+    });
+    WriteJob job = new WriteJob(points, positions(), done);
+    if (force) {
+      finish(job, now);
+    } else {
+      inFlight = job;
+      updateBuffered();
+    }
+  }
+
+  private void finish(WriteJob job, long now) {
+    try {
+      job.done().get();
+      written.addAndGet(job.points().size());
       if (failuresInARow > 0) {
         LOG.info("influxd at {} is back after {} failed attempts; the buffered points are written", config.url(), failuresInARow);
         failuresInARow = 0;
       }
+      commit(job.positions());
+    } catch (ExecutionException e) {
+      buffer.addAll(0, job.points());
+      failedWrites.incrementAndGet();
+      failuresInARow++;
+      long wait = backoff.apply(failuresInARow);
+      nextAttemptMs = now + wait;
+      if (failuresInARow == 1 || failuresInARow % 10 == 0) {
+        LOG.warn("influxd at {} did not take {} points ({}); keeping them (buffer {}/{}), attempt {} failed, next in {} ms",
+            config.url(), job.points().size(), e.getCause().getMessage(), buffer.size(), config.bufferCapacity(), failuresInARow, wait);
+      }
+    } catch (InterruptedException e) {
+      buffer.addAll(0, job.points());
+      Thread.currentThread().interrupt();
     }
-    commit();
+    updateBuffered();
   }
 
-  private void commit() {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+  private void updateBuffered() {
+    buffered = buffer.size() + (inFlight == null ? 0 : inFlight.points().size());
+  }
+
+  /** Per partition: the first offset whose points are not all in the buffer or written yet. */
+  private Map<TopicPartition, Long> positions() {
+    Map<TopicPartition, Long> out = new HashMap<>();
     nextOffsets.forEach((tp, next) -> {
       long position = next;
       for (Long open : new Long[] {merger.firstOpenOffset(tp), evals.firstOpenOffset(tp)}) {
         position = open == null ? position : Math.min(position, open);
       }
-      if (!Long.valueOf(position).equals(committed.get(tp))) {
+      out.put(tp, position);
+    });
+    return out;
+  }
+
+  private void commit(Map<TopicPartition, Long> positions) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    positions.forEach((tp, position) -> {
+      if (nextOffsets.containsKey(tp) && !position.equals(committed.get(tp))) {
         offsets.put(tp, new OffsetAndMetadata(position));
       }
     });
@@ -290,6 +345,7 @@ public final class InfluxSink implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    io.shutdownNow();
     consumer.close();
     dlq.close();
     writer.close();

@@ -31,6 +31,9 @@ public final class Measurements {
   public static final String METHOD = "method";
   public static final String HOST = "host";
 
+  /** Field names of the few group fractions in use, computed once each (this runs per point). */
+  private static final java.util.Map<Double, String> TOP_GROUP_FIELDS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private Measurements() {}
 
   /**
@@ -84,6 +87,10 @@ public final class Measurements {
 
   /** {@code covTop_0_02} for the top 0.02% (fraction 0.0002), {@code covTop_100} for all tokens. */
   public static String topGroupField(double fraction) {
+    return TOP_GROUP_FIELDS.computeIfAbsent(fraction, Measurements::fieldName);
+  }
+
+  private static String fieldName(double fraction) {
     String pct = new java.math.BigDecimal(Double.toString(fraction * 100)).stripTrailingZeros().toPlainString();
     return "covTop_" + pct.replace('.', '_');
   }
