@@ -153,18 +153,12 @@ public final class InfluxBenchCommand implements Callable<Integer> {
   }
 
   private static double mean(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return s / v.length;
+    return java.util.Arrays.stream(v).average().orElse(Double.NaN);
   }
 
+  /** Per-round rates for the report, e.g. "1443, 1960, 2233". */
   private static String join(double[] v) {
-    List<String> parts = new ArrayList<>();
-    for (double x : v) {
-      parts.add(String.format("%.0f", x));
-    }
-    return String.join(", ", parts);
+    return java.util.Arrays.stream(v).mapToObj(x -> String.format("%.0f", x)).collect(java.util.stream.Collectors.joining(", "));
   }
+
 }
