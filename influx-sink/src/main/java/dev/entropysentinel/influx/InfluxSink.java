@@ -6,7 +6,6 @@ import dev.entropysentinel.influx.internal.StepMerger;
 import dev.entropysentinel.schemas.DeadLetter;
 import dev.entropysentinel.schemas.Forecast;
 import dev.entropysentinel.schemas.InvalidRecordException;
-import dev.entropysentinel.schemas.StepStats;
 import dev.entropysentinel.schemas.Topics;
 import dev.entropysentinel.schemas.WireSerde;
 import io.github.resilience4j.core.IntervalFunction;
