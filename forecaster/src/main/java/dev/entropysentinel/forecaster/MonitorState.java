@@ -1,6 +1,8 @@
 package dev.entropysentinel.forecaster;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.NavigableMap;
@@ -68,16 +70,16 @@ public record MonitorState(
   public static final int VERSION = 1;
   /**
    * Entropy points kept: the first 3 (the starting level of the remaining-gain estimate), the last
-   * 16 (the recent level, late validations' pairing) and up to 64 between. On the shared real logs
+   * 16 (the recent level, late validations' pairing) and up to 48 between. On the shared real logs
    * (105 and 435 steps) the forecasts made from it match those from every point (see the tests).
    */
-  public static final SampledSeries.Shape ENTROPY_SHAPE = new SampledSeries.Shape(3, 16, 64);
+  public static final SampledSeries.Shape ENTROPY_SHAPE = new SampledSeries.Shape(3, 16, 48);
   /**
-   * Validation points kept: the first 8 (where a burn-in jump is found), the last 16 (the
-   * forecast's out-of-sample checks use the last few origins) and up to 24 between; the shared
-   * real logs (22 and 43 validations) keep every point.
+   * Validation points kept: the first 4 (where a burn-in jump is found), the last 12 (the
+   * forecast's out-of-sample checks use the last 6 origins) and up to 20 between; of the shared
+   * real logs, the one with 22 validations keeps every point, the one with 43 all but a few.
    */
-  public static final SampledSeries.Shape VALIDATION_SHAPE = new SampledSeries.Shape(8, 16, 24);
+  public static final SampledSeries.Shape VALIDATION_SHAPE = new SampledSeries.Shape(4, 12, 20);
   /** Validations waiting for an entropy; beyond this the oldest is dropped (its step's entropy never came). */
   public static final int MAX_PENDING = 16;
   /** Decisions kept for display; at most one per condition is taken anyway. */
@@ -96,7 +98,9 @@ public record MonitorState(
       }
     }
     activeDetections = List.copyOf(active);
-    decided = Set.copyOf(decided);
+    EnumSet<DetectionType> ordered = EnumSet.noneOf(DetectionType.class);
+    ordered.addAll(decided);
+    decided = Collections.unmodifiableSet(ordered);
     decisions = List.copyOf(decisions.subList(Math.max(0, decisions.size() - MAX_DECISIONS), decisions.size()));
     entropyTrajectory.requireShape(ENTROPY_SHAPE);
     validations.requireShape(VALIDATION_SHAPE);

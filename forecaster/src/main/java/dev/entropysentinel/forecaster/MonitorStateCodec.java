@@ -2,7 +2,9 @@ package dev.entropysentinel.forecaster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,6 +13,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -20,21 +23,48 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 /**
  * {@link MonitorState} to and from bytes (JSON), for the stream processor's changelogged store.
  *
- * <p>Compact: a {@link SampledSeries} is its count, stride and one base64 block of its steps
- * (int32) followed by its columns (float64), not an array of boxed points. Exact: doubles round-trip
- * bit for bit, so a state read back decides as the one never written. Versioned: a state of another
+ * <p>Compact: a {@link SampledSeries} is its count, stride and one base64 block of its steps (as
+ * varint gaps, mostly one byte) followed by its columns (float64), not an array of boxed points. Exact: doubles round-trip
+ * bit for bit, so a state read back decides as the one never written; deterministic (maps by key,
+ * sets in enum order), so equal states give equal bytes. Versioned: a state of another
  * major {@link MonitorState#VERSION} is refused with a message saying so; unknown fields (a newer
  * minor version) are ignored.
  */
 public final class MonitorStateCodec {
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .addModule(new SimpleModule("sampled-series")
           .addSerializer(SampledSeries.class, new SeriesSerializer())
           .addDeserializer(SampledSeries.class, new SeriesDeserializer()))
       .build();
 
+  /** Bytes of the longest varint of an int. */
+  private static final int VARINT_MAX = 5;
+
   private MonitorStateCodec() {}
+
+  /** Steps go up by small gaps: each gap as an unsigned LEB128 varint, one byte for gaps below 128. */
+  private static void putVarint(ByteBuffer out, int value) {
+    int v = value;
+    while ((v & ~0x7F) != 0) {
+      out.put((byte) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    out.put((byte) v);
+  }
+
+  private static int getVarint(ByteBuffer in) {
+    int value = 0;
+    for (int shift = 0; shift < 32; shift += 7) {
+      byte b = in.get();
+      value |= (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+    throw new BufferUnderflowException();
+  }
 
   /** The state as JSON bytes. */
   public static byte[] toBytes(MonitorState state) {
@@ -93,9 +123,11 @@ public final class MonitorStateCodec {
 
     @Override
     public void serialize(SampledSeries s, JsonGenerator g, SerializerProvider provider) throws IOException {
-      ByteBuffer data = ByteBuffer.allocate(s.size() * (Integer.BYTES + s.width() * Double.BYTES));
+      ByteBuffer data = ByteBuffer.allocate(s.size() * (VARINT_MAX + s.width() * Double.BYTES));
+      int previous = 0;
       for (int i = 0; i < s.size(); i++) {
-        data.putInt(s.step(i));
+        putVarint(data, s.step(i) - previous);
+        previous = s.step(i);
       }
       for (int c = 0; c < s.width(); c++) {
         for (int i = 0; i < s.size(); i++) {
@@ -105,8 +137,9 @@ public final class MonitorStateCodec {
       g.writeStartObject();
       g.writeNumberField("count", s.count());
       g.writeNumberField("stride", s.stride());
+      g.writeNumberField("size", s.size());
       g.writeNumberField("width", s.width());
-      g.writeBinaryField("data", data.array());
+      g.writeBinaryField("data", Arrays.copyOf(data.array(), data.position()));
       g.writeEndObject();
     }
   }
@@ -119,24 +152,31 @@ public final class MonitorStateCodec {
     @Override
     public SampledSeries deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
       JsonNode node = p.readValueAsTree();
+      int size = node.path("size").asInt(-1);
       int width = node.path("width").asInt(-1);
       byte[] bytes = node.path("data").binaryValue();
-      int pointBytes = Integer.BYTES + Math.max(0, width) * Double.BYTES;
-      if (width < 1 || bytes == null || bytes.length % pointBytes != 0) {
-        throw ctx.weirdStringException(String.valueOf(node), SampledSeries.class,
-            "series needs width >= 1 and whole points of data");
+      if (size < 0 || width < 1 || bytes == null) {
+        throw ctx.weirdStringException(String.valueOf(node), SampledSeries.class, "series needs size, width and data");
       }
-      int n = bytes.length / pointBytes;
       ByteBuffer data = ByteBuffer.wrap(bytes);
-      int[] steps = new int[n];
-      for (int i = 0; i < n; i++) {
-        steps[i] = data.getInt();
-      }
-      double[][] columns = new double[width][n];
-      for (int c = 0; c < width; c++) {
-        for (int i = 0; i < n; i++) {
-          columns[c][i] = data.getDouble();
+      int[] steps = new int[size];
+      double[][] columns = new double[width][size];
+      try {
+        int previous = 0;
+        for (int i = 0; i < size; i++) {
+          steps[i] = previous + getVarint(data);
+          previous = steps[i];
         }
+        for (int c = 0; c < width; c++) {
+          for (int i = 0; i < size; i++) {
+            columns[c][i] = data.getDouble();
+          }
+        }
+      } catch (BufferUnderflowException e) {
+        throw ctx.weirdStringException(String.valueOf(node), SampledSeries.class, "series data ends early");
+      }
+      if (data.hasRemaining()) {
+        throw ctx.weirdStringException(String.valueOf(node), SampledSeries.class, "series data is longer than its points");
       }
       try {
         return new SampledSeries(node.path("count").asLong(), node.path("stride").asInt(), steps, columns);

@@ -372,7 +372,7 @@ public final class MonitorTransition {
     /** A record arrived: the latest event time moves forward, and a silent run speaks again. */
     void seen(long timestampMs) {
       lastSeenMs = lastSeenMs == null ? timestampMs : Math.max(lastSeenMs, timestampMs);
-      latch(DetectionType.SILENT_RUN, false, true, Math.max(0, lastStep), () -> null);
+      release(DetectionType.SILENT_RUN, Math.max(0, lastStep));
     }
 
     /**
@@ -380,12 +380,9 @@ public final class MonitorTransition {
      * resolved, only once it has cleared by the margin, so a value hovering at a threshold cannot flap.
      */
     void latch(DetectionType type, boolean holds, boolean clearedWithMargin, int step, Supplier<Detection> detection) {
-      Detection firing = active.get(type);
-      if (firing != null) {
+      if (active.containsKey(type)) {
         if (clearedWithMargin) {
-          active.remove(type);
-          resolved.add(new Detection(step, type, type + " no longer holds at step " + step + " (it fired at step "
-              + firing.step() + ": " + firing.reason() + ")", firing.evidence()));
+          release(type, step);
         }
         return;
       }
@@ -393,6 +390,15 @@ public final class MonitorTransition {
         Detection found = detection.get();
         active.put(type, found);
         fired.add(found);
+      }
+    }
+
+    /** Releases the latch of a condition that holds no longer, reporting it resolved; nothing if it was not firing. */
+    void release(DetectionType type, int step) {
+      Detection firing = active.remove(type);
+      if (firing != null) {
+        resolved.add(new Detection(step, type, type + " no longer holds at step " + step + " (it fired at step "
+            + firing.step() + ": " + firing.reason() + ")", firing.evidence()));
       }
     }
 
