@@ -53,7 +53,7 @@ public final class EvalJoin {
   }
 
   public List<Joined> step(MergedStep s, long nowMs) {
-    put(history(s.runId()).entropy, s.step(), s.entropy());
+    put(history(s.runId()).entropy, s.step(), s.entropyMean());
     return release(nowMs);
   }
 

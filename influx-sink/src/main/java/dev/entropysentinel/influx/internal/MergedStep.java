@@ -2,6 +2,7 @@ package dev.entropysentinel.influx.internal;
 
 import dev.entropysentinel.schemas.Covariance;
 import dev.entropysentinel.schemas.StepStats;
+import dev.entropysentinel.schemas.StepSums;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +10,14 @@ import java.util.TreeMap;
 
 /**
  * The ranks of one (run, step) added up exactly: token and response sums and counts add, so the
- * merged means are the means over the whole batch. Covariance top groups add approximately (the
+ * merged means ({@link StepSums}) are the means over the whole batch. Covariance top groups add approximately (the
  * union of local tops is not the global top), as {@link Covariance} states.
  */
 public record MergedStep(String runId, long step, String method, String host, int worldSize, int ranks,
     long timestampMs, long tokenCount, double entropySum, long responseCount, double rewardSum, long correctCount,
     double responseLengthSum, long clipCount, double klSum, double gradNormSum, double stepTimeMs,
     long covCount, double covSum, Map<Double, double[]> topGroups, double dhPredictedWeighted,
-    double dhMeasuredWeighted) {
+    double dhMeasuredWeighted) implements StepSums {
 
   public static MergedStep of(StepStats s) {
     Map<Double, double[]> groups = new TreeMap<>();
@@ -42,22 +43,6 @@ public record MergedStep(String runId, long step, String method, String host, in
 
   public boolean complete() {
     return ranks >= worldSize;
-  }
-
-  public double entropy() {
-    return ratio(entropySum, tokenCount);
-  }
-
-  public double reward() {
-    return ratio(rewardSum, responseCount);
-  }
-
-  public double accuracy() {
-    return ratio(correctCount, responseCount);
-  }
-
-  public double responseLength() {
-    return ratio(responseLengthSum, responseCount);
   }
 
   public double clipFraction() {

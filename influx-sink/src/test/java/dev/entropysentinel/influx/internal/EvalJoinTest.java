@@ -22,7 +22,7 @@ class EvalJoinTest {
     var ready = join.step(MergedStep.of(TestTelemetryAccess.stats("r", 10)), 2);
     assertThat(ready).hasSize(1);
     assertThat(ready.get(0).a()).isEqualTo(0.5);
-    assertThat(ready.get(0).entropy()).isEqualTo(MergedStep.of(TestTelemetryAccess.stats("r", 10)).entropy());
+    assertThat(ready.get(0).entropy()).isEqualTo(MergedStep.of(TestTelemetryAccess.stats("r", 10)).entropyMean());
     assertThat(join.firstOpenOffset(TP)).isNull();
   }
 

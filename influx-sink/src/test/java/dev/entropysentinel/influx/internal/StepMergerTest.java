@@ -23,8 +23,8 @@ class StepMergerTest {
     List<MergedStep> ready = merger.add(rank(1, 2, 3000, 0.1, 4), TP, 7);
     assertThat(ready).hasSize(1);
     MergedStep s = ready.get(0);
-    assertThat(s.entropy()).isCloseTo((0.5 * 1000 + 0.1 * 3000) / 4000, within(1e-12));
-    assertThat(s.reward()).isCloseTo((8 * 0.5 + 4 * 0.5) / 12.0, within(1e-12));
+    assertThat(s.entropyMean()).isCloseTo((0.5 * 1000 + 0.1 * 3000) / 4000, within(1e-12));
+    assertThat(s.rewardMean()).isCloseTo((8 * 0.5 + 4 * 0.5) / 12.0, within(1e-12));
     assertThat(s.entropyChangeMeasured()).isCloseTo(-0.02, within(1e-12));
     assertThat(s.topGroupMeans().get(0)).containsExactly(0.0002, 3.0);
     assertThat(s.host()).isEqualTo("h0");
