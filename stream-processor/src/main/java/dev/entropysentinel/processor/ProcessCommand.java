@@ -71,8 +71,8 @@ public final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--fit-tolerance", description = "a validation further than this from the law is a miss (default: ${DEFAULT-VALUE})")
   double fitTolerance;
 
-  @Option(names = "--min-remaining-gain", description = "plateau when even the forecast's upper bound gains less than this (default: ${DEFAULT-VALUE})")
-  double minRemainingGain;
+  @Option(names = "--max-forgone", paramLabel = "ACCURACY", description = "final accuracy a STOP may give up for the compute it saves (+-1 rewards: twice this in their units); a plateau STOP needs the slow drift's upper bound over the horizon left and the forecast's gain below it (default: ${DEFAULT-VALUE})")
+  double maxForgone;
 
   @Option(names = "--early-fraction", description = "a collapse before this share of the planned steps is early (default: ${DEFAULT-VALUE})")
   double earlyFraction;
@@ -118,7 +118,7 @@ public final class ProcessCommand implements Callable<Integer> {
     try {
       MonitorConfig defaults = MonitorConfig.ofDefaults();
       MonitorConfig monitor = new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis,
-          fitTolerance, minRemainingGain, earlyFraction, targetScore, Duration.ofSeconds(silenceTimeoutSeconds),
+          fitTolerance, maxForgone, earlyFraction, targetScore, Duration.ofSeconds(silenceTimeoutSeconds),
           defaults.interventionChanges(), false);
       ProcessorSettings settings = ProcessorSettings.ofDefaults(signer).withMonitor(monitor).withPolicy(policy)
           .withGrace(graceSteps, Duration.ofMillis(graceMs));
@@ -161,7 +161,7 @@ public final class ProcessCommand implements Callable<Integer> {
         case "--sustain-steps" -> Integer.toString(d.sustainSteps());
         case "--hysteresis" -> Double.toString(d.hysteresis());
         case "--fit-tolerance" -> Double.toString(d.fitTolerance());
-        case "--min-remaining-gain" -> Double.toString(d.minRemainingGain());
+        case "--max-forgone" -> Double.toString(d.maxForgone());
         case "--early-fraction" -> Double.toString(d.earlyFraction());
         case "--target-score" -> Double.toString(d.targetScore());
         case "--silence-timeout-s" -> Long.toString(d.silenceTimeout().toSeconds());
