@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       ProcessCommand.class,
       ReplayCommand.class,
       SinkCommand.class,
+      TopicCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class
     })
