@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print side-by-side ratios (see each subcommand).",
-    subcommands = {FitBenchCommand.class, TrainerBenchCommand.class})
+    subcommands = {FitBenchCommand.class, TrainerBenchCommand.class, StreamsBench.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

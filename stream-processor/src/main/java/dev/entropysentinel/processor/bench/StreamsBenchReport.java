@@ -1,0 +1,105 @@
+package dev.entropysentinel.processor.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@code sentinel bench streams} measured, as JSON ({@code --json}) or a table: per-round
+ * figures, and per setting their means and the spread of the ratio over the rounds.
+ */
+record StreamsBenchReport(String broker, int runs, int ranks, Throughput throughput, Latency latency,
+    ChangelogBench.Result changelog, double changelogRatio) {
+
+  static final double THROUGHPUT_GOAL = 0.7;
+  static final double LATENCY_GOAL = 5;
+  static final double CHANGELOG_GOAL = 1.5;
+
+  /** Per thread count: mean records/s each way and the ratio processor/plain over the rounds. */
+  record ThroughputSummary(int threads, int rounds, double plainMeanPerSec, double streamsMeanPerSec,
+      double ratioOfMeans, Samples ratio) {}
+
+  record Throughput(long backlogRecords, int stepsPerRun, long commitIntervalMs, List<ThroughputSummary> summary,
+      List<ThroughputBench.Round> rounds) {}
+
+  /** Per commit interval: means over the rounds of each round's mean and p99, and the p99 ratio over the rounds. */
+  record LatencySummary(long commitMs, int rounds, int commands, int commandsMissing, double controlMeanMs,
+      double controlP99Ms, double plainMeanMs, double plainP99Ms, double ratioOfP99Means, Samples ratioP99) {}
+
+  record Latency(int threads, long stepIntervalMs, int stepsPerRun, List<LatencySummary> summary,
+      List<LatencyBench.Round> rounds) {}
+
+  static StreamsBenchReport of(String broker, int runs, int ranks, int throughputSteps, long backlogRecords,
+      long throughputCommitMs, List<ThroughputBench.Round> tp, int latencyThreads, long stepIntervalMs, int latencySteps,
+      List<LatencyBench.Round> lat, ChangelogBench.Result changelog) {
+    List<ThroughputSummary> tps = tp.stream().map(ThroughputBench.Round::threads).distinct().map(t -> {
+      List<ThroughputBench.Round> mine = tp.stream().filter(r -> r.threads() == t).toList();
+      double plain = mean(mine.stream().mapToDouble(ThroughputBench.Round::plainPerSec).toArray());
+      double streams = mean(mine.stream().mapToDouble(ThroughputBench.Round::streamsPerSec).toArray());
+      return new ThroughputSummary(t, mine.size(), plain, streams, streams / plain,
+          Samples.of(mine.stream().mapToDouble(ThroughputBench.Round::ratio).toArray()));
+    }).toList();
+    List<LatencySummary> ls = lat.stream().map(LatencyBench.Round::commitMs).distinct().map(c -> {
+      List<LatencyBench.Round> mine = lat.stream().filter(r -> r.commitMs() == c).toList();
+      double controlP99 = mean(mine.stream().mapToDouble(r -> r.control().p99()).toArray());
+      double plainP99 = mean(mine.stream().mapToDouble(r -> r.plain().p99()).toArray());
+      return new LatencySummary(c, mine.size(), mine.stream().mapToInt(r -> r.control().count()).sum(),
+          mine.stream().mapToInt(LatencyBench.Round::commandsMissing).sum(),
+          mean(mine.stream().mapToDouble(r -> r.control().mean()).toArray()), controlP99,
+          mean(mine.stream().mapToDouble(r -> r.plain().mean()).toArray()), plainP99, controlP99 / plainP99,
+          Samples.of(mine.stream().mapToDouble(LatencyBench.Round::ratioP99).toArray()));
+    }).toList();
+    return new StreamsBenchReport(broker, runs, ranks,
+        new Throughput(backlogRecords, throughputSteps, throughputCommitMs, tps, tp),
+        new Latency(latencyThreads, stepIntervalMs, latencySteps, ls, lat), changelog, changelog.ratio());
+  }
+
+  private static double mean(double[] values) {
+    return Samples.of(values).mean();
+  }
+
+  String render() {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "sentinel bench streams: %d concurrent runs x %d ranks, broker %s, processor "
+        + "exactly_once_v2 (the real topology, policy INTERVENE)%n%n", runs, ranks, broker));
+    b.append(String.format(Locale.ROOT, "1. throughput, backlog of %,d records (%d steps per run + validations + run "
+        + "records), commit interval %d ms; processor from its first record until the last is committed%n",
+        throughput.backlogRecords(), throughput.stepsPerRun(), throughput.commitIntervalMs()));
+    b.append(String.format(Locale.ROOT, "   %-8s %-6s %18s %18s %12s %16s %s%n", "threads", "rounds", "plain rec/s mean",
+        "processor rec/s", "ratio means", "ratio min..max", "goal >= " + THROUGHPUT_GOAL));
+    for (ThroughputSummary s : throughput.summary()) {
+      b.append(String.format(Locale.ROOT, "   %-8d %-6d %,18.0f %,18.0f %12.3f %16s %s%n", s.threads(), s.rounds(),
+          s.plainMeanPerSec(), s.streamsMeanPerSec(), s.ratioOfMeans(),
+          String.format(Locale.ROOT, "%.3f..%.3f", s.ratio().min(), s.ratio().max()), met(s.ratioOfMeans() >= THROUGHPUT_GOAL)));
+    }
+    b.append(String.format(Locale.ROOT, "%n2. latency, step record sent -> its signed INTERVENE read from sentinel.control "
+        + "(read_committed), vs the same step records' plain produce -> consume round trip; one step per run every %d ms, "
+        + "%d stream threads; ms, means over rounds%n", latency.stepIntervalMs(), latency.threads()));
+    b.append(String.format(Locale.ROOT, "   %-9s %-6s %9s %13s %13s %11s %11s %12s %14s %s%n", "commit ms", "rounds",
+        "commands", "control mean", "control p99", "plain mean", "plain p99", "p99 ratio", "ratio min..max",
+        "goal <= " + (int) LATENCY_GOAL));
+    for (LatencySummary s : latency.summary()) {
+      b.append(String.format(Locale.ROOT, "   %-9d %-6d %9s %13.1f %13.1f %11.1f %11.1f %12.2f %14s %s%n", s.commitMs(),
+          s.rounds(), s.commands() + (s.commandsMissing() == 0 ? "" : "(-" + s.commandsMissing() + ")"), s.controlMeanMs(),
+          s.controlP99Ms(), s.plainMeanMs(), s.plainP99Ms(), s.ratioOfP99Means(),
+          String.format(Locale.ROOT, "%.2f..%.2f", s.ratioP99().min(), s.ratioP99().max()),
+          met(s.ratioOfP99Means() <= LATENCY_GOAL)));
+    }
+    ChangelogBench.Window early = changelog.early();
+    ChangelogBench.Window late = changelog.late();
+    b.append(String.format(Locale.ROOT, "%n3. changelog bytes per record (key + value of the records on the real "
+        + "run-state and rank-merge changelog topics), one run of %,d steps%n", changelog.steps()));
+    b.append(String.format(Locale.ROOT, "   %-14s %8s %12s %12s %12s%n", "steps", "records", "bytes/record", "run-state",
+        "rank-merge"));
+    for (ChangelogBench.Window w : List.of(early, late)) {
+      b.append(String.format(Locale.ROOT, "   %-14s %8d %12.0f %12.0f %12.0f%n", w.fromStep() + ".." + w.toStep(),
+          w.records(), w.meanBytes(), w.runStateMeanBytes(), w.rankMergeMeanBytes()));
+    }
+    b.append(String.format(Locale.ROOT, "   ratio late/early %.3f  goal <= %.1f %s%n", changelogRatio, CHANGELOG_GOAL,
+        met(changelogRatio <= CHANGELOG_GOAL)));
+    return b.toString();
+  }
+
+  private static String met(boolean met) {
+    return met ? "met" : "NOT met";
+  }
+}

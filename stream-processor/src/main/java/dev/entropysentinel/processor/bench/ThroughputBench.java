@@ -1,0 +1,123 @@
+package dev.entropysentinel.processor.bench;
+
+import dev.entropysentinel.processor.ProcessorSettings;
+import dev.entropysentinel.schemas.InvalidRecordException;
+import dev.entropysentinel.schemas.Topics;
+import dev.entropysentinel.schemas.WireSerde;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Throughput of the real processor under exactly_once_v2 vs a plain {@link KafkaConsumer} that
+ * reads and parses ({@link WireSerde}) the same backlog, each from its first record to its last:
+ * for the processor, from its first processed record until the offsets of the last are committed
+ * (its outputs are then visible to read_committed readers), so start-up and rebalance are left out
+ * and the exactly-once commit is counted.
+ */
+final class ThroughputBench {
+  /** One side-by-side measurement, records per second. */
+  record Round(int threads, double plainPerSec, double streamsPerSec) {
+    double ratio() {
+      return streamsPerSec / plainPerSec;
+    }
+  }
+
+  private final BenchKafka kafka;
+  private final ProcessorSettings settings;
+  private final Duration commitInterval;
+  private final PrintWriter progress;
+  private final String applicationIdPrefix;
+  private int instances;
+
+  ThroughputBench(BenchKafka kafka, ProcessorSettings settings, Duration commitInterval, String applicationIdPrefix,
+      PrintWriter progress) {
+    this.kafka = kafka;
+    this.applicationIdPrefix = applicationIdPrefix;
+    this.settings = settings;
+    this.commitInterval = commitInterval;
+    this.progress = progress;
+  }
+
+  /** Reads the backlog once each way; the side going first alternates with {@code round} so neither always gets a cold broker cache. */
+  Round round(Backlog backlog, int threads, int round) {
+    String applicationId = applicationIdPrefix + "-tp" + (++instances);
+    double plain;
+    double streams;
+    if (round % 2 == 0) {
+      plain = plain(backlog);
+      streams = streams(backlog, threads, applicationId);
+    } else {
+      streams = streams(backlog, threads, applicationId);
+      plain = plain(backlog);
+    }
+    Round r = new Round(threads, plain, streams);
+    progress.printf(Locale.ROOT, "  throughput round %d, %d stream thread(s): plain consumer %,.0f rec/s, processor %,.0f rec/s, "
+        + "ratio %.3f%n", round + 1, threads, plain, streams, r.ratio());
+    progress.flush();
+    return r;
+  }
+
+  /** Records per second of one plain consumer parsing every record of the backlog with its wire serde. */
+  double plain(Backlog backlog) {
+    Map<String, WireSerde<?>> serdes = Map.of(Topics.STEP_STATS, WireSerde.stepStats(), Topics.RUNS, WireSerde.runs(),
+        Topics.EVALS, WireSerde.evals(), Topics.CONTROL_ACKS, WireSerde.controlAcks());
+    long records = 0;
+    long parsed = 0;
+    long start = 0;
+    try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(backlog.from())) {
+      while (!reached(consumer, backlog.to())) {
+        ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(100));
+        if (start == 0 && !batch.isEmpty()) {
+          start = System.nanoTime();
+        }
+        for (ConsumerRecord<String, byte[]> r : batch) {
+          records++;
+          try {
+            parsed += serdes.get(r.topic()).deserialize(r.topic(), r.value()) == null ? 0 : 1;
+          } catch (InvalidRecordException e) {
+            // an unreadable record costs its parse like any other
+          }
+        }
+      }
+    }
+    long elapsed = System.nanoTime() - start;
+    if (parsed == 0) {
+      throw new IllegalStateException("the plain consumer parsed no record of the backlog");
+    }
+    return records / (elapsed / 1e9);
+  }
+
+  private static boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> to) {
+    return to.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+  }
+
+  /** Records per second of the processor from its first processed record until the backlog's last offsets are committed. */
+  double streams(Backlog backlog, int threads, String applicationId) {
+    try (BenchProcessor processor = BenchProcessor.start(kafka, applicationId, threads, commitInterval, settings,
+        backlog.from())) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (processor.processed() == 0) {
+        await(deadline, 1_000_000, "its first record");
+      }
+      long start = System.nanoTime();
+      while (!kafka.committedUpTo(applicationId, backlog.to())) {
+        await(deadline, 10_000_000, "committing the whole backlog");
+      }
+      return backlog.records() / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private static void await(long deadline, long pollNanos, String what) {
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException("the processor did not get to " + what + " within 10 minutes");
+    }
+    LockSupport.parkNanos(pollNanos);
+  }
+}
