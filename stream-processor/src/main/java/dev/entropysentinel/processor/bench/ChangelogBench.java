@@ -1,5 +1,6 @@
 package dev.entropysentinel.processor.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.entropysentinel.processor.ProcessorSettings;
 import dev.entropysentinel.processor.SentinelTopology;
 import dev.entropysentinel.processor.internal.RankMerge;
@@ -7,6 +8,7 @@ import dev.entropysentinel.processor.internal.RunState;
 import dev.entropysentinel.processor.internal.StateSerdes;
 import dev.entropysentinel.schemas.Topics;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,32 +16,38 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.ToLongFunction;
+import java.util.function.LongToDoubleFunction;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Changelog bytes per record early and late in a long run, read from the real changelog topics
+ * Changelog bytes per record along long runs, read from the real changelog topics
  * ({@code <application id>-run-state-changelog} and {@code -rank-merge-changelog}) after a real
- * processor processed one run of many steps: the size of each changelog record (key + value bytes,
- * without Kafka's batch framing) attributed to the step its state holds.
+ * processor processed them: each changelog record's key + value bytes (without Kafka's batch
+ * framing), attributed to the step its state holds, averaged over the {@link #WINDOW} steps ending
+ * at each checkpoint. Two runs: a steady one the processor never acts on, and one whose entropy
+ * collapses midway and gets an INTERVENE (a decision is kept in its state).
  */
 final class ChangelogBench {
-  /** Steps averaged over at each end: the window ending at step 100 and the one ending at the last step. */
   static final int WINDOW = 10;
   static final int EARLY_STEP = 100;
 
-  /** Mean changelog record bytes over the steps {@code fromStep..toStep} of the run, per store and together. */
-  record Window(long fromStep, long toStep, int records, double meanBytes, double runStateMeanBytes,
-      double rankMergeMeanBytes) {}
+  /** Mean changelog bytes per record over the steps ending at {@code step}; run-state split into the processor's meta and the monitor state. */
+  record Point(long step, int records, double meanBytes, double runStateBytes, double metaBytes, double monitorBytes,
+      double rankMergeBytes) {}
 
-  record Result(int steps, long inputRecords, Window early, Window late) {
+  /** One run's curve and its last-to-early ratio. */
+  record RunCurve(String kind, List<String> decisions, List<Point> points) {
+    @JsonProperty
     double ratio() {
-      return late.meanBytes() / early.meanBytes();
+      return points.get(points.size() - 1).meanBytes() / points.get(0).meanBytes();
     }
   }
+
+  record Result(int steps, long inputRecords, List<RunCurve> runs) {}
 
   private final BenchKafka kafka;
   private final ProcessorSettings settings;
@@ -51,17 +59,20 @@ final class ChangelogBench {
     this.progress = progress;
   }
 
-  /** One run of {@code steps} steps (one rank, a validation every 10) through a fresh processor. */
+  /** Both runs, {@code steps} steps each (one rank, a validation every 10), through one fresh processor. */
   Result run(String applicationId, int steps, Duration commitInterval) {
-    String run = applicationId + "-long";
+    Map<String, LongToDoubleFunction> runs = Map.of("steady", BenchRecords::steady, "intervened", BenchRecords::slow);
     Map<TopicPartition, Long> from = kafka.endOffsets(Backlog.INPUTS);
     try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
-      BenchKafka.send(producer, Topics.RUNS, run, BenchRecords.run(run, steps, 1));
-      for (int s = 0; s <= steps; s++) {
-        double h = BenchRecords.slow(s);
-        BenchKafka.send(producer, Topics.STEP_STATS, run, BenchRecords.step(run, 0, 1, s, h));
-        if (s % BenchRecords.EVAL_EVERY == 0) {
-          BenchKafka.send(producer, Topics.EVALS, run, BenchRecords.eval(run, s, h));
+      for (String kind : runs.keySet()) {
+        String run = applicationId + "-" + kind;
+        BenchKafka.send(producer, Topics.RUNS, run, BenchRecords.run(run, steps, 1));
+        for (int s = 0; s <= steps; s++) {
+          double h = runs.get(kind).applyAsDouble(s);
+          BenchKafka.send(producer, Topics.STEP_STATS, run, BenchRecords.step(run, 0, 1, s, h));
+          if (s % BenchRecords.EVAL_EVERY == 0) {
+            BenchKafka.send(producer, Topics.EVALS, run, BenchRecords.eval(run, s, h));
+          }
         }
       }
       producer.flush();
@@ -71,34 +82,41 @@ final class ChangelogBench {
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (!kafka.committedUpTo(applicationId, backlog.to())) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the processor did not process the long run within 10 minutes");
+          throw new IllegalStateException("the processor did not process the long runs within 10 minutes");
         }
         LockSupport.parkNanos(20_000_000);
       }
     }
-    List<Sized> runState = read(changelog(applicationId, SentinelTopology.RUN_STATE_STORE), run, bytes -> {
-      RunState state = StateSerdes.runState().deserializer().deserialize("", bytes);
-      return state.meta().lastStep() == null ? -1 : state.meta().lastStep().step();
-    });
-    List<Sized> rankMerge = read(changelog(applicationId, SentinelTopology.RANK_MERGE_STORE), run,
-        bytes -> StateSerdes.json(RankMerge.class).deserializer().deserialize("", bytes).lastMergedStep());
-    Result result = new Result(steps, backlog.records(), window(runState, rankMerge, EARLY_STEP - WINDOW + 1, EARLY_STEP),
-        window(runState, rankMerge, steps - WINDOW + 1, steps));
-    progress.printf(Locale.ROOT, "  changelog: %.0f bytes per record at steps %d-%d, %.0f at steps %d-%d, ratio %.3f%n",
-        result.early().meanBytes(), result.early().fromStep(), result.early().toStep(), result.late().meanBytes(),
-        result.late().fromStep(), result.late().toStep(), result.ratio());
+    List<Sized> state = read(changelog(applicationId, SentinelTopology.RUN_STATE_STORE), true);
+    List<Sized> merge = read(changelog(applicationId, SentinelTopology.RANK_MERGE_STORE), false);
+    long[] checkpoints = LongStream.of(EARLY_STEP, 1_000, 2_000, 5_000, steps).filter(c -> c <= steps).distinct().toArray();
+    List<RunCurve> curves = new ArrayList<>();
+    for (String kind : List.of("steady", "intervened")) {
+      String run = applicationId + "-" + kind;
+      List<Sized> mineState = state.stream().filter(r -> r.key().equals(run)).toList();
+      List<Sized> mineMerge = merge.stream().filter(r -> r.key().equals(run)).toList();
+      List<Point> points = new ArrayList<>();
+      for (long c : checkpoints) {
+        points.add(point(mineState, mineMerge, c));
+      }
+      RunCurve curve = new RunCurve(kind, mineState.isEmpty() ? List.of() : mineState.get(mineState.size() - 1).decisions(),
+          points);
+      curves.add(curve);
+      progress.printf(Locale.ROOT, "  changelog, %s run: %.0f bytes per record at step %d, %.0f at step %d, ratio %.3f%n", kind,
+          points.get(0).meanBytes(), checkpoints[0], points.get(points.size() - 1).meanBytes(), steps, curve.ratio());
+    }
     progress.flush();
-    return result;
+    return new Result(steps, backlog.records(), curves);
   }
 
   static String changelog(String applicationId, String store) {
     return applicationId + "-" + store + "-changelog";
   }
 
-  /** A changelog record: the step its state holds and its key + value bytes. */
-  private record Sized(long step, int bytes) {}
+  /** A changelog record: its run, the step its state holds, its key + value bytes, and for run-state its meta bytes and decisions. */
+  private record Sized(String key, long step, int bytes, int metaBytes, List<String> decisions) {}
 
-  private List<Sized> read(String topic, String key, ToLongFunction<byte[]> stepOf) {
+  private List<Sized> read(String topic, boolean runState) {
     Map<TopicPartition, Long> to = kafka.endOffsets(List.of(topic));
     Map<TopicPartition, Long> from = new HashMap<>();
     to.keySet().forEach(tp -> from.put(tp, 0L));
@@ -106,8 +124,8 @@ final class ChangelogBench {
     try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(from)) {
       while (to.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (key.equals(r.key()) && r.value() != null) {
-            sized.add(new Sized(stepOf.applyAsLong(r.value()), r.serializedKeySize() + r.serializedValueSize()));
+          if (r.key() != null && r.value() != null) {
+            sized.add(runState ? runState(r) : rankMerge(r));
           }
         }
       }
@@ -115,19 +133,39 @@ final class ChangelogBench {
     return sized;
   }
 
-  private static Window window(List<Sized> runState, List<Sized> rankMerge, long fromStep, long toStep) {
-    double[] state = sizes(runState, fromStep, toStep);
-    double[] merge = sizes(rankMerge, fromStep, toStep);
-    if (state.length == 0 || merge.length == 0) {
-      throw new IllegalStateException("no changelog record for steps " + fromStep + ".." + toStep
-          + " (run-state " + state.length + ", rank-merge " + merge.length + ")");
-    }
-    double sum = java.util.Arrays.stream(state).sum() + java.util.Arrays.stream(merge).sum();
-    return new Window(fromStep, toStep, state.length + merge.length, sum / (state.length + merge.length),
-        Samples.of(state).mean(), Samples.of(merge).mean());
+  private static Sized runState(ConsumerRecord<String, byte[]> r) {
+    RunState s = StateSerdes.runState().deserializer().deserialize(r.topic(), r.value());
+    long step = s.meta().lastStep() == null ? -1 : s.meta().lastStep().step();
+    return new Sized(r.key(), step, r.serializedKeySize() + r.serializedValueSize(), ByteBuffer.wrap(r.value()).getInt(),
+        s.meta().decisions().stream().map(d -> d.action() + " " + d.cause() + " at step " + d.step()
+            + (d.dryRun() ? " (advice)" : "")).toList());
   }
 
-  private static double[] sizes(List<Sized> records, long fromStep, long toStep) {
-    return records.stream().filter(r -> r.step() >= fromStep && r.step() <= toStep).mapToDouble(Sized::bytes).toArray();
+  private static Sized rankMerge(ConsumerRecord<String, byte[]> r) {
+    RankMerge m = StateSerdes.json(RankMerge.class).deserializer().deserialize(r.topic(), r.value());
+    return new Sized(r.key(), m.lastMergedStep(), r.serializedKeySize() + r.serializedValueSize(), 0, List.of());
+  }
+
+  private static Point point(List<Sized> state, List<Sized> merge, long step) {
+    List<Sized> s = window(state, step);
+    List<Sized> m = window(merge, step);
+    if (s.isEmpty() || m.isEmpty()) {
+      throw new IllegalStateException("no changelog record for the steps up to " + step + " (run-state " + s.size()
+          + ", rank-merge " + m.size() + ")");
+    }
+    double stateBytes = mean(s, Sized::bytes);
+    double meta = mean(s, Sized::metaBytes);
+    int records = s.size() + m.size();
+    double total = s.stream().mapToInt(Sized::bytes).sum() + m.stream().mapToInt(Sized::bytes).sum();
+    return new Point(step, records, total / records, stateBytes, meta, stateBytes - meta - 4 - s.get(0).key().length(),
+        mean(m, Sized::bytes));
+  }
+
+  private static List<Sized> window(List<Sized> records, long step) {
+    return records.stream().filter(r -> r.step() > step - WINDOW && r.step() <= step).toList();
+  }
+
+  private static double mean(List<Sized> records, java.util.function.ToIntFunction<Sized> f) {
+    return records.stream().mapToInt(f).average().orElse(Double.NaN);
   }
 }

@@ -1,5 +1,6 @@
 package dev.entropysentinel.processor.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.entropysentinel.processor.ProcessorSettings;
 import dev.entropysentinel.schemas.ControlCommand;
 import dev.entropysentinel.schemas.StepStats;
@@ -30,10 +31,12 @@ import org.apache.kafka.common.errors.WakeupException;
 final class LatencyBench {
   /** One measurement; latencies in milliseconds. */
   record Round(long commitMs, double offeredPerSec, Samples control, Samples plain, int commandsMissing) {
+    @JsonProperty
     double ratioP99() {
       return control.p99() / plain.p99();
     }
 
+    @JsonProperty
     double ratioMean() {
       return control.mean() / plain.mean();
     }

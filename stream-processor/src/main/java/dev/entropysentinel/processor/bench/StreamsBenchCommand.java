@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,14 +58,14 @@ public class StreamsBenchCommand implements Callable<Integer> {
   @Option(names = "--ranks", defaultValue = "2", description = "ranks per run, merged by the processor (default: ${DEFAULT-VALUE})")
   int ranks;
 
-  @Option(names = "--throughput-steps", defaultValue = "40", description = "steps per run in the throughput backlog (default: ${DEFAULT-VALUE})")
+  @Option(names = "--throughput-steps", defaultValue = "30", description = "steps per run in the throughput backlog (default: ${DEFAULT-VALUE})")
   int throughputSteps;
 
   @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "processor stream threads for throughput, "
-      + "comma-separated; latency uses the last (default: ${DEFAULT-VALUE})")
+      + "comma-separated; latency and the other commit intervals use the last (default: ${DEFAULT-VALUE})")
   List<Integer> threads;
 
-  @Option(names = "--latency-steps", defaultValue = "20", description = "steps per run in a latency measurement; each run "
+  @Option(names = "--latency-steps", defaultValue = "18", description = "steps per run in a latency measurement; each run "
       + "is told to INTERVENE at step 16 (default: ${DEFAULT-VALUE})")
   int latencySteps;
 
@@ -71,20 +74,26 @@ public class StreamsBenchCommand implements Callable<Integer> {
   long stepIntervalMs;
 
   @Option(names = "--commit-interval-ms", split = ",", defaultValue = "100,20", description = "exactly-once commit "
-      + "intervals to measure latency at, comma-separated; throughput uses the first (default: ${DEFAULT-VALUE}; the "
-      + "processor's default is 100)")
+      + "intervals, comma-separated: latency at each, throughput at each with the last --threads, and with every "
+      + "--threads at the first (default: ${DEFAULT-VALUE}; the processor's default is 100)")
   List<Long> commitIntervalsMs;
 
-  @Option(names = "--changelog-steps", defaultValue = "10000", description = "length of the long run whose changelog "
-      + "bytes per record at step 100 and at its last step are compared (default: ${DEFAULT-VALUE})")
+  @Option(names = "--changelog-steps", defaultValue = "10000", description = "length of the two long runs (one steady, "
+      + "one intervened) whose changelog bytes per record at step 100 and at their last step are compared "
+      + "(default: ${DEFAULT-VALUE})")
   int changelogSteps;
 
   @Option(names = "--rounds", defaultValue = "3", description = "rounds of throughput and latency (default: ${DEFAULT-VALUE})")
   int rounds;
 
-  @Option(names = "--max-rounds", defaultValue = "6", description = "more rounds, up to this many, while a ratio's "
+  @Option(names = "--max-rounds", defaultValue = "4", description = "more rounds, up to this many, while a ratio's "
       + "spread (max - min) / mean exceeds 20%% (default: ${DEFAULT-VALUE})")
   int maxRounds;
+
+  @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true", description = "first an "
+      + "unreported warm-up (the backlog through a plain consumer, a small one through a processor) so the JIT has compiled "
+      + "both sides (default: on; --no-warmup skips it)")
+  boolean warmup;
 
   @Option(names = "--json", description = "print the report as JSON on stdout")
   boolean json;
@@ -125,60 +134,60 @@ public class StreamsBenchCommand implements Callable<Integer> {
 
   private StreamsBenchReport measure(BenchKafka kafka, PrintWriter err, String brokerLabel) {
     byte[] key = new byte[32];
-    SecureRandom random = new SecureRandom();
-    random.nextBytes(key);
+    new SecureRandom().nextBytes(key);
     ProcessorSettings settings = BenchProcessor.intervening(new CommandSigner(key));
     String prefix = "bench-" + HexFormat.of().formatHex(key, 0, 3);
-    Duration throughputCommit = Duration.ofMillis(commitIntervalsMs.get(0));
-    ThroughputBench throughput = new ThroughputBench(kafka, settings, throughputCommit, prefix, err);
-
-    err.println("warming up (a small backlog through a plain consumer and a processor) ...");
-    err.flush();
-    Backlog warm = Backlog.write(kafka, prefix + "-warm", Math.min(runs, 100), ranks, 20);
-    throughput.plain(warm);
-    throughput.streams(warm, threads.get(threads.size() - 1), prefix + "-warm");
+    int latencyThreads = threads.get(threads.size() - 1);
+    ThroughputBench throughput = new ThroughputBench(kafka, settings, prefix, err);
 
     Backlog backlog = Backlog.write(kafka, prefix + "-tp", runs, ranks, throughputSteps);
+    if (warmup) {
+      err.printf("warming up (the backlog through a plain consumer, a smaller one through a processor) ...%n");
+      err.flush();
+      throughput.plain(backlog);
+      throughput.streams(Backlog.write(kafka, prefix + "-warm", Math.min(runs, 100), ranks, throughputSteps),
+          latencyThreads, Duration.ofMillis(commitIntervalsMs.get(0)), prefix + "-warm");
+    }
     err.printf("throughput: %,d records (%d runs x %d steps x %d ranks, validations, run records) ...%n", backlog.records(),
         runs, throughputSteps, ranks);
     err.flush();
     List<ThroughputBench.Round> tp = new ArrayList<>();
-    for (int round = 0; round < maxRounds && (round < rounds || swinging(tp)); round++) {
+    for (int round = 0; round < maxRounds && (round < rounds || swinging(tp, ThroughputBench.Round::setting,
+        ThroughputBench.Round::ratio)); round++) {
       for (int t : threads) {
-        tp.add(throughput.round(backlog, t, round));
+        tp.add(throughput.round(backlog, t, Duration.ofMillis(commitIntervalsMs.get(0)), round));
+      }
+      for (long c : commitIntervalsMs.subList(1, commitIntervalsMs.size())) {
+        tp.add(throughput.round(backlog, latencyThreads, Duration.ofMillis(c), round));
       }
     }
 
-    LatencyBench latency = new LatencyBench(kafka, settings, threads.get(threads.size() - 1), err);
+    LatencyBench latency = new LatencyBench(kafka, settings, latencyThreads, err);
     err.printf("latency: %d runs x %d ranks, one step per run every %d ms, %d steps ...%n", runs, ranks, stepIntervalMs,
         latencySteps);
     err.flush();
     List<LatencyBench.Round> lat = new ArrayList<>();
     int phase = 0;
-    for (int round = 0; round < maxRounds && (round < rounds || swingingLatency(lat)); round++) {
+    for (int round = 0; round < maxRounds && (round < rounds || swinging(lat, LatencyBench.Round::commitMs,
+        LatencyBench.Round::ratioP99)); round++) {
       for (long commitMs : commitIntervalsMs) {
         lat.add(latency.run(prefix + "-lat" + (++phase), runs, ranks, latencySteps, Duration.ofMillis(stepIntervalMs),
             Duration.ofMillis(commitMs)));
       }
     }
 
-    err.printf("changelog: one run of %,d steps ...%n", changelogSteps);
+    err.printf("changelog: two runs of %,d steps ...%n", changelogSteps);
     err.flush();
     ChangelogBench.Result changelog = new ChangelogBench(kafka, settings, err).run(prefix + "-cl", changelogSteps,
-        throughputCommit);
-    return StreamsBenchReport.of(brokerLabel, runs, ranks, throughputSteps, backlog.records(), throughputCommit.toMillis(),
-        tp, threads.get(threads.size() - 1), stepIntervalMs, latencySteps, lat, changelog);
+        Duration.ofMillis(commitIntervalsMs.get(0)));
+    return StreamsBenchReport.of(brokerLabel, runs, ranks, throughputSteps, backlog.records(), tp, latencyThreads,
+        stepIntervalMs, latencySteps, lat, changelog);
   }
 
-  /** Whether the throughput ratio of some thread count still swings by more than 20% between rounds. */
-  private boolean swinging(List<ThroughputBench.Round> rounds) {
-    return threads.stream().anyMatch(t -> Samples.of(rounds.stream().filter(r -> r.threads() == t)
-        .mapToDouble(ThroughputBench.Round::ratio).toArray()).spread() > 0.2);
-  }
-
-  private boolean swingingLatency(List<LatencyBench.Round> rounds) {
-    return commitIntervalsMs.stream().anyMatch(c -> Samples.of(rounds.stream().filter(r -> r.commitMs() == c)
-        .mapToDouble(LatencyBench.Round::ratioP99).toArray()).spread() > 0.2);
+  /** Whether the ratio of some setting still swings by more than 20% between rounds. */
+  private static <R> boolean swinging(List<R> rounds, Function<R, Object> setting, ToDoubleFunction<R> ratio) {
+    return rounds.stream().collect(Collectors.groupingBy(setting)).values().stream()
+        .anyMatch(mine -> Samples.of(mine.stream().mapToDouble(ratio).toArray()).spread() > 0.2);
   }
 
   private void validate() {

@@ -8,17 +8,17 @@ import java.util.Locale;
  * figures, and per setting their means and the spread of the ratio over the rounds.
  */
 record StreamsBenchReport(String broker, int runs, int ranks, Throughput throughput, Latency latency,
-    ChangelogBench.Result changelog, double changelogRatio) {
+    ChangelogBench.Result changelog) {
 
   static final double THROUGHPUT_GOAL = 0.7;
   static final double LATENCY_GOAL = 5;
   static final double CHANGELOG_GOAL = 1.5;
 
   /** Per thread count: mean records/s each way and the ratio processor/plain over the rounds. */
-  record ThroughputSummary(int threads, int rounds, double plainMeanPerSec, double streamsMeanPerSec,
+  record ThroughputSummary(int threads, long commitMs, int rounds, double plainMeanPerSec, double streamsMeanPerSec,
       double ratioOfMeans, Samples ratio) {}
 
-  record Throughput(long backlogRecords, int stepsPerRun, long commitIntervalMs, List<ThroughputSummary> summary,
+  record Throughput(long backlogRecords, int stepsPerRun, List<ThroughputSummary> summary,
       List<ThroughputBench.Round> rounds) {}
 
   /** Per commit interval: means over the rounds of each round's mean and p99, and the p99 ratio over the rounds. */
@@ -29,13 +29,13 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
       List<LatencyBench.Round> rounds) {}
 
   static StreamsBenchReport of(String broker, int runs, int ranks, int throughputSteps, long backlogRecords,
-      long throughputCommitMs, List<ThroughputBench.Round> tp, int latencyThreads, long stepIntervalMs, int latencySteps,
+      List<ThroughputBench.Round> tp, int latencyThreads, long stepIntervalMs, int latencySteps,
       List<LatencyBench.Round> lat, ChangelogBench.Result changelog) {
-    List<ThroughputSummary> tps = tp.stream().map(ThroughputBench.Round::threads).distinct().map(t -> {
-      List<ThroughputBench.Round> mine = tp.stream().filter(r -> r.threads() == t).toList();
+    List<ThroughputSummary> tps = tp.stream().map(ThroughputBench.Round::setting).distinct().map(setting -> {
+      List<ThroughputBench.Round> mine = tp.stream().filter(r -> r.setting().equals(setting)).toList();
       double plain = mean(mine.stream().mapToDouble(ThroughputBench.Round::plainPerSec).toArray());
       double streams = mean(mine.stream().mapToDouble(ThroughputBench.Round::streamsPerSec).toArray());
-      return new ThroughputSummary(t, mine.size(), plain, streams, streams / plain,
+      return new ThroughputSummary(mine.get(0).threads(), mine.get(0).commitMs(), mine.size(), plain, streams, streams / plain,
           Samples.of(mine.stream().mapToDouble(ThroughputBench.Round::ratio).toArray()));
     }).toList();
     List<LatencySummary> ls = lat.stream().map(LatencyBench.Round::commitMs).distinct().map(c -> {
@@ -49,8 +49,8 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
           Samples.of(mine.stream().mapToDouble(LatencyBench.Round::ratioP99).toArray()));
     }).toList();
     return new StreamsBenchReport(broker, runs, ranks,
-        new Throughput(backlogRecords, throughputSteps, throughputCommitMs, tps, tp),
-        new Latency(latencyThreads, stepIntervalMs, latencySteps, ls, lat), changelog, changelog.ratio());
+        new Throughput(backlogRecords, throughputSteps, tps, tp),
+        new Latency(latencyThreads, stepIntervalMs, latencySteps, ls, lat), changelog);
   }
 
   private static double mean(double[] values) {
@@ -62,12 +62,13 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
     b.append(String.format(Locale.ROOT, "sentinel bench streams: %d concurrent runs x %d ranks, broker %s, processor "
         + "exactly_once_v2 (the real topology, policy INTERVENE)%n%n", runs, ranks, broker));
     b.append(String.format(Locale.ROOT, "1. throughput, backlog of %,d records (%d steps per run + validations + run "
-        + "records), commit interval %d ms; processor from its first record until the last is committed%n",
-        throughput.backlogRecords(), throughput.stepsPerRun(), throughput.commitIntervalMs()));
-    b.append(String.format(Locale.ROOT, "   %-8s %-6s %18s %18s %12s %16s %s%n", "threads", "rounds", "plain rec/s mean",
-        "processor rec/s", "ratio means", "ratio min..max", "goal >= " + THROUGHPUT_GOAL));
+        + "records); processor from its first record until the last is committed, plain consumer parsing every record "
+        + "with WireSerde; records/s, means over rounds%n", throughput.backlogRecords(), throughput.stepsPerRun()));
+    b.append(String.format(Locale.ROOT, "   %-8s %-9s %-6s %18s %18s %12s %16s %s%n", "threads", "commit ms", "rounds",
+        "plain consumer", "processor", "ratio means", "ratio min..max", "goal >= " + THROUGHPUT_GOAL));
     for (ThroughputSummary s : throughput.summary()) {
-      b.append(String.format(Locale.ROOT, "   %-8d %-6d %,18.0f %,18.0f %12.3f %16s %s%n", s.threads(), s.rounds(),
+      b.append(String.format(Locale.ROOT, "   %-8d %-9d %-6d %,18.0f %,18.0f %12.3f %16s %s%n", s.threads(), s.commitMs(),
+          s.rounds(),
           s.plainMeanPerSec(), s.streamsMeanPerSec(), s.ratioOfMeans(),
           String.format(Locale.ROOT, "%.3f..%.3f", s.ratio().min(), s.ratio().max()), met(s.ratioOfMeans() >= THROUGHPUT_GOAL)));
     }
@@ -84,18 +85,21 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
           String.format(Locale.ROOT, "%.2f..%.2f", s.ratioP99().min(), s.ratioP99().max()),
           met(s.ratioOfP99Means() <= LATENCY_GOAL)));
     }
-    ChangelogBench.Window early = changelog.early();
-    ChangelogBench.Window late = changelog.late();
-    b.append(String.format(Locale.ROOT, "%n3. changelog bytes per record (key + value of the records on the real "
-        + "run-state and rank-merge changelog topics), one run of %,d steps%n", changelog.steps()));
-    b.append(String.format(Locale.ROOT, "   %-14s %8s %12s %12s %12s%n", "steps", "records", "bytes/record", "run-state",
-        "rank-merge"));
-    for (ChangelogBench.Window w : List.of(early, late)) {
-      b.append(String.format(Locale.ROOT, "   %-14s %8d %12.0f %12.0f %12.0f%n", w.fromStep() + ".." + w.toStep(),
-          w.records(), w.meanBytes(), w.runStateMeanBytes(), w.rankMergeMeanBytes()));
+    b.append(String.format(Locale.ROOT, "%n3. changelog bytes per record, read from the real run-state and rank-merge "
+        + "changelog topics (key + value bytes, no batch framing), mean over the %d steps up to each step; two runs of %,d "
+        + "steps, one rank%n", ChangelogBench.WINDOW, changelog.steps()));
+    b.append(String.format(Locale.ROOT, "   %-11s %7s %8s %13s %10s %10s %9s %11s%n", "run", "step", "records",
+        "bytes/record", "run-state", "(meta", "monitor)", "rank-merge"));
+    for (ChangelogBench.RunCurve run : changelog.runs()) {
+      for (ChangelogBench.Point p : run.points()) {
+        b.append(String.format(Locale.ROOT, "   %-11s %7d %8d %13.0f %10.0f %10.0f %9.0f %11.0f%n", run.kind(), p.step(),
+            p.records(), p.meanBytes(), p.runStateBytes(), p.metaBytes(), p.monitorBytes(), p.rankMergeBytes()));
+      }
+      b.append(String.format(Locale.ROOT, "   %-11s decisions kept in its state at the end: %s%n", run.kind(),
+          run.decisions().isEmpty() ? "none" : String.join("; ", run.decisions())));
+      b.append(String.format(Locale.ROOT, "   %-11s ratio step %d / step %d: %.3f  goal <= %.1f %s%n", run.kind(),
+          changelog.steps(), ChangelogBench.EARLY_STEP, run.ratio(), CHANGELOG_GOAL, met(run.ratio() <= CHANGELOG_GOAL)));
     }
-    b.append(String.format(Locale.ROOT, "   ratio late/early %.3f  goal <= %.1f %s%n", changelogRatio, CHANGELOG_GOAL,
-        met(changelogRatio <= CHANGELOG_GOAL)));
     return b.toString();
   }
 

@@ -1,5 +1,6 @@
 package dev.entropysentinel.processor.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.entropysentinel.processor.ProcessorSettings;
 import dev.entropysentinel.schemas.InvalidRecordException;
 import dev.entropysentinel.schemas.Topics;
@@ -23,43 +24,46 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class ThroughputBench {
   /** One side-by-side measurement, records per second. */
-  record Round(int threads, double plainPerSec, double streamsPerSec) {
+  record Round(int threads, long commitMs, double plainPerSec, double streamsPerSec) {
+    @JsonProperty
     double ratio() {
       return streamsPerSec / plainPerSec;
+    }
+
+    /** What the round measured at: stream threads and commit interval. */
+    String setting() {
+      return threads + " threads, commit " + commitMs + " ms";
     }
   }
 
   private final BenchKafka kafka;
   private final ProcessorSettings settings;
-  private final Duration commitInterval;
   private final PrintWriter progress;
   private final String applicationIdPrefix;
   private int instances;
 
-  ThroughputBench(BenchKafka kafka, ProcessorSettings settings, Duration commitInterval, String applicationIdPrefix,
-      PrintWriter progress) {
+  ThroughputBench(BenchKafka kafka, ProcessorSettings settings, String applicationIdPrefix, PrintWriter progress) {
     this.kafka = kafka;
     this.applicationIdPrefix = applicationIdPrefix;
     this.settings = settings;
-    this.commitInterval = commitInterval;
     this.progress = progress;
   }
 
   /** Reads the backlog once each way; the side going first alternates with {@code round} so neither always gets a cold broker cache. */
-  Round round(Backlog backlog, int threads, int round) {
+  Round round(Backlog backlog, int threads, Duration commitInterval, int round) {
     String applicationId = applicationIdPrefix + "-tp" + (++instances);
     double plain;
     double streams;
     if (round % 2 == 0) {
       plain = plain(backlog);
-      streams = streams(backlog, threads, applicationId);
+      streams = streams(backlog, threads, commitInterval, applicationId);
     } else {
-      streams = streams(backlog, threads, applicationId);
+      streams = streams(backlog, threads, commitInterval, applicationId);
       plain = plain(backlog);
     }
-    Round r = new Round(threads, plain, streams);
-    progress.printf(Locale.ROOT, "  throughput round %d, %d stream thread(s): plain consumer %,.0f rec/s, processor %,.0f rec/s, "
-        + "ratio %.3f%n", round + 1, threads, plain, streams, r.ratio());
+    Round r = new Round(threads, commitInterval.toMillis(), plain, streams);
+    progress.printf(Locale.ROOT, "  throughput round %d, %d stream thread(s), commit interval %d ms: plain consumer %,.0f rec/s, "
+        + "processor %,.0f rec/s, ratio %.3f%n", round + 1, threads, r.commitMs(), plain, streams, r.ratio());
     progress.flush();
     return r;
   }
@@ -99,7 +103,7 @@ final class ThroughputBench {
   }
 
   /** Records per second of the processor from its first processed record until the backlog's last offsets are committed. */
-  double streams(Backlog backlog, int threads, String applicationId) {
+  double streams(Backlog backlog, int threads, Duration commitInterval, String applicationId) {
     try (BenchProcessor processor = BenchProcessor.start(kafka, applicationId, threads, commitInterval, settings,
         backlog.from())) {
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
