@@ -14,8 +14,11 @@ import java.util.Map;
  * production, with an entropy that collapses early so the processor decides to INTERVENE.
  */
 final class BenchRecords {
-  /** Event time of step 0; step {@code s} happens {@code s} seconds later. */
-  static final long T0 = 1_700_000_000_000L;
+  /**
+   * Event time of step 0, now: step {@code s} happens {@code s} seconds later, so the processor's
+   * silence check (wall clock against event time) sees live runs, as in production.
+   */
+  static final long T0 = System.currentTimeMillis();
   /** Tokens per rank and step. */
   static final long TOKENS = 400;
   /** Planned length of a collapsing run: a collapse at step 16 is early, so the policy intervenes. */

@@ -24,26 +24,30 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Changelog bytes per record along long runs, read from the real changelog topics
+ * Changelog bytes per input record along long runs, read from the real changelog topics
  * ({@code <application id>-run-state-changelog} and {@code -rank-merge-changelog}) after a real
  * processor processed them: each changelog record's key + value bytes (without Kafka's batch
- * framing), attributed to the step its state holds, averaged over the {@link #WINDOW} steps ending
- * at each checkpoint. Two runs: a steady one the processor never acts on, and one whose entropy
+ * framing), attributed to the step its state holds, summed over the {@link #WINDOW} steps ending at
+ * each checkpoint and divided by the input records of those steps. Two runs: a steady one the processor never acts on, and one whose entropy
  * collapses midway and gets an INTERVENE (a decision is kept in its state).
  */
 final class ChangelogBench {
   static final int WINDOW = 10;
   static final int EARLY_STEP = 100;
 
-  /** Mean changelog bytes per record over the steps ending at {@code step}; run-state split into the processor's meta and the monitor state. */
-  record Point(long step, int records, double meanBytes, double runStateBytes, double metaBytes, double monitorBytes,
-      double rankMergeBytes) {}
+  /**
+   * The changelog records written for the {@link #WINDOW} steps ending at {@code step}: their bytes
+   * per input record (step records and validations of those steps), and the mean size of a
+   * run-state record (split into the processor's meta and the monitor state) and of a rank-merge one.
+   */
+  record Point(long step, int inputRecords, int changelogRecords, double bytesPerInputRecord, double runStateBytes,
+      double metaBytes, double monitorBytes, double rankMergeBytes) {}
 
   /** One run's curve and its last-to-early ratio. */
   record RunCurve(String kind, List<String> decisions, List<Point> points) {
     @JsonProperty
     double ratio() {
-      return points.get(points.size() - 1).meanBytes() / points.get(0).meanBytes();
+      return points.get(points.size() - 1).bytesPerInputRecord() / points.get(0).bytesPerInputRecord();
     }
   }
 
@@ -103,7 +107,8 @@ final class ChangelogBench {
           points);
       curves.add(curve);
       progress.printf(Locale.ROOT, "  changelog, %s run: %.0f bytes per record at step %d, %.0f at step %d, ratio %.3f%n", kind,
-          points.get(0).meanBytes(), checkpoints[0], points.get(points.size() - 1).meanBytes(), steps, curve.ratio());
+          points.get(0).bytesPerInputRecord(), checkpoints[0], points.get(points.size() - 1).bytesPerInputRecord(), steps,
+          curve.ratio());
     }
     progress.flush();
     return new Result(steps, backlog.records(), curves);
@@ -155,12 +160,13 @@ final class ChangelogBench {
     }
     double stateBytes = mean(s, Sized::bytes);
     double meta = mean(s, Sized::metaBytes);
-    int records = s.size() + m.size();
+    int inputs = (int) LongStream.rangeClosed(step - WINDOW + 1, step).map(x -> x % BenchRecords.EVAL_EVERY == 0 ? 2 : 1).sum();
     double total = s.stream().mapToInt(Sized::bytes).sum() + m.stream().mapToInt(Sized::bytes).sum();
-    return new Point(step, records, total / records, stateBytes, meta, stateBytes - meta - 4 - s.get(0).key().length(),
-        mean(m, Sized::bytes));
+    return new Point(step, inputs, s.size() + m.size(), total / inputs, stateBytes, meta,
+        stateBytes - meta - 4 - s.get(0).key().length(), mean(m, Sized::bytes));
   }
 
+  /** Records attributed to the steps {@code step - WINDOW + 1 .. step}. */
   private static List<Sized> window(List<Sized> records, long step) {
     return records.stream().filter(r -> r.step() > step - WINDOW && r.step() <= step).toList();
   }

@@ -1,5 +1,6 @@
 package dev.entropysentinel.processor.bench;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.entropysentinel.processor.ProcessorSettings;
 import dev.entropysentinel.schemas.ControlCommand;
@@ -29,8 +30,9 @@ import org.apache.kafka.common.errors.WakeupException;
  * trip of every step record to a read_committed consumer of {@code sentinel.step-stats}.
  */
 final class LatencyBench {
-  /** One measurement; latencies in milliseconds. */
-  record Round(long commitMs, double offeredPerSec, Samples control, Samples plain, int commandsMissing) {
+  /** One measurement; latencies in milliseconds, kept whole for pooling over rounds. */
+  record Round(long commitMs, double offeredPerSec, Samples control, Samples plain, int commandsMissing,
+      @JsonIgnore double[] controlMs, @JsonIgnore double[] plainMs) {
     @JsonProperty
     double ratioP99() {
       return control.p99() / plain.p99();
@@ -119,7 +121,7 @@ final class LatencyBench {
         plainValues = plainMs.stream().mapToDouble(Double::doubleValue).toArray();
       }
       Round round = new Round(commitInterval.toMillis(), offered, Samples.of(controlMs), Samples.of(plainValues),
-          runs - controlMs.length);
+          runs - controlMs.length, controlMs, plainValues);
       progress.printf(Locale.ROOT, "  latency, commit interval %d ms, %,.0f rec/s offered: step→control p99 %.1f ms "
           + "(mean %.1f, %d commands), plain round trip p99 %.1f ms (mean %.1f), ratio p99 %.2f%s%n",
           round.commitMs(), offered, round.control().p99(), round.control().mean(), round.control().count(),

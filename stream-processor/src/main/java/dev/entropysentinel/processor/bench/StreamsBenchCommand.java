@@ -145,7 +145,7 @@ public class StreamsBenchCommand implements Callable<Integer> {
       err.printf("warming up (the backlog through a plain consumer, a smaller one through a processor) ...%n");
       err.flush();
       throughput.plain(backlog);
-      throughput.streams(Backlog.write(kafka, prefix + "-warm", Math.min(runs, 100), ranks, throughputSteps),
+      throughput.streams(Backlog.write(kafka, prefix + "-warm", Math.min(runs, 300), ranks, throughputSteps),
           latencyThreads, Duration.ofMillis(commitIntervalsMs.get(0)), prefix + "-warm");
     }
     err.printf("throughput: %,d records (%d runs x %d steps x %d ranks, validations, run records) ...%n", backlog.records(),

@@ -21,9 +21,13 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
   record Throughput(long backlogRecords, int stepsPerRun, List<ThroughputSummary> summary,
       List<ThroughputBench.Round> rounds) {}
 
-  /** Per commit interval: means over the rounds of each round's mean and p99, and the p99 ratio over the rounds. */
-  record LatencySummary(long commitMs, int rounds, int commands, int commandsMissing, double controlMeanMs,
-      double controlP99Ms, double plainMeanMs, double plainP99Ms, double ratioOfP99Means, Samples ratioP99) {}
+  /**
+   * Per commit interval: every round's samples pooled (one p99 over all commands of all rounds,
+   * steadier than one round's tail), the ratios of the pooled p99s and means, and how the p99
+   * ratio of single rounds ranged.
+   */
+  record LatencySummary(long commitMs, int rounds, int commandsMissing, Samples control, Samples plain, double ratioP99,
+      double ratioMean, Samples roundRatioP99) {}
 
   record Latency(int threads, long stepIntervalMs, int stepsPerRun, List<LatencySummary> summary,
       List<LatencyBench.Round> rounds) {}
@@ -40,12 +44,10 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
     }).toList();
     List<LatencySummary> ls = lat.stream().map(LatencyBench.Round::commitMs).distinct().map(c -> {
       List<LatencyBench.Round> mine = lat.stream().filter(r -> r.commitMs() == c).toList();
-      double controlP99 = mean(mine.stream().mapToDouble(r -> r.control().p99()).toArray());
-      double plainP99 = mean(mine.stream().mapToDouble(r -> r.plain().p99()).toArray());
-      return new LatencySummary(c, mine.size(), mine.stream().mapToInt(r -> r.control().count()).sum(),
-          mine.stream().mapToInt(LatencyBench.Round::commandsMissing).sum(),
-          mean(mine.stream().mapToDouble(r -> r.control().mean()).toArray()), controlP99,
-          mean(mine.stream().mapToDouble(r -> r.plain().mean()).toArray()), plainP99, controlP99 / plainP99,
+      Samples control = Samples.of(mine.stream().flatMapToDouble(r -> java.util.Arrays.stream(r.controlMs())).toArray());
+      Samples plain = Samples.of(mine.stream().flatMapToDouble(r -> java.util.Arrays.stream(r.plainMs())).toArray());
+      return new LatencySummary(c, mine.size(), mine.stream().mapToInt(LatencyBench.Round::commandsMissing).sum(), control,
+          plain, control.p99() / plain.p99(), control.mean() / plain.mean(),
           Samples.of(mine.stream().mapToDouble(LatencyBench.Round::ratioP99).toArray()));
     }).toList();
     return new StreamsBenchReport(broker, runs, ranks,
@@ -73,27 +75,29 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
           String.format(Locale.ROOT, "%.3f..%.3f", s.ratio().min(), s.ratio().max()), met(s.ratioOfMeans() >= THROUGHPUT_GOAL)));
     }
     b.append(String.format(Locale.ROOT, "%n2. latency, step record sent -> its signed INTERVENE read from sentinel.control "
-        + "(read_committed), vs the same step records' plain produce -> consume round trip; one step per run every %d ms, "
-        + "%d stream threads; ms, means over rounds%n", latency.stepIntervalMs(), latency.threads()));
-    b.append(String.format(Locale.ROOT, "   %-9s %-6s %9s %13s %13s %11s %11s %12s %14s %s%n", "commit ms", "rounds",
-        "commands", "control mean", "control p99", "plain mean", "plain p99", "p99 ratio", "ratio min..max",
-        "goal <= " + (int) LATENCY_GOAL));
+        + "(read_committed), vs the same step records' plain produce -> consume round trip (read_committed); one step per "
+        + "run every %d ms, %d stream threads; ms, samples of all rounds pooled%n", latency.stepIntervalMs(),
+        latency.threads()));
+    b.append(String.format(Locale.ROOT, "   %-9s %-6s %9s %-23s %-23s %9s %10s %14s %s%n", "commit ms", "rounds", "commands",
+        "control p50/p99/mean", "plain p50/p99/mean", "p99 ratio", "mean ratio", "round p99 r.", "goal <= " + (int) LATENCY_GOAL));
     for (LatencySummary s : latency.summary()) {
-      b.append(String.format(Locale.ROOT, "   %-9d %-6d %9s %13.1f %13.1f %11.1f %11.1f %12.2f %14s %s%n", s.commitMs(),
-          s.rounds(), s.commands() + (s.commandsMissing() == 0 ? "" : "(-" + s.commandsMissing() + ")"), s.controlMeanMs(),
-          s.controlP99Ms(), s.plainMeanMs(), s.plainP99Ms(), s.ratioOfP99Means(),
-          String.format(Locale.ROOT, "%.2f..%.2f", s.ratioP99().min(), s.ratioP99().max()),
-          met(s.ratioOfP99Means() <= LATENCY_GOAL)));
+      b.append(String.format(Locale.ROOT, "   %-9d %-6d %9s %-23s %-23s %9.2f %10.2f %14s %s%n", s.commitMs(), s.rounds(),
+          s.control().count() + (s.commandsMissing() == 0 ? "" : "(-" + s.commandsMissing() + ")"), triple(s.control()),
+          triple(s.plain()), s.ratioP99(), s.ratioMean(),
+          String.format(Locale.ROOT, "%.2f..%.2f", s.roundRatioP99().min(), s.roundRatioP99().max()),
+          met(s.ratioP99() <= LATENCY_GOAL)));
     }
-    b.append(String.format(Locale.ROOT, "%n3. changelog bytes per record, read from the real run-state and rank-merge "
-        + "changelog topics (key + value bytes, no batch framing), mean over the %d steps up to each step; two runs of %,d "
-        + "steps, one rank%n", ChangelogBench.WINDOW, changelog.steps()));
-    b.append(String.format(Locale.ROOT, "   %-11s %7s %8s %13s %10s %10s %9s %11s%n", "run", "step", "records",
-        "bytes/record", "run-state", "(meta", "monitor)", "rank-merge"));
+    b.append(String.format(Locale.ROOT, "%n3. changelog bytes per input record: key + value bytes of the records on the "
+        + "real run-state and rank-merge changelog topics (no batch framing) written for the %d steps up to each step, "
+        + "divided by those steps' input records (steps + validations); two runs of %,d steps, one rank; last three "
+        + "columns: mean bytes of one changelog record%n", ChangelogBench.WINDOW, changelog.steps()));
+    b.append(String.format(Locale.ROOT, "   %-11s %7s %7s %10s %13s %10s %10s %9s %11s%n", "run", "step", "inputs",
+        "changelog", "bytes/input", "run-state", "(meta", "monitor)", "rank-merge"));
     for (ChangelogBench.RunCurve run : changelog.runs()) {
       for (ChangelogBench.Point p : run.points()) {
-        b.append(String.format(Locale.ROOT, "   %-11s %7d %8d %13.0f %10.0f %10.0f %9.0f %11.0f%n", run.kind(), p.step(),
-            p.records(), p.meanBytes(), p.runStateBytes(), p.metaBytes(), p.monitorBytes(), p.rankMergeBytes()));
+        b.append(String.format(Locale.ROOT, "   %-11s %7d %7d %10d %13.0f %10.0f %10.0f %9.0f %11.0f%n", run.kind(),
+            p.step(), p.inputRecords(), p.changelogRecords(), p.bytesPerInputRecord(), p.runStateBytes(), p.metaBytes(),
+            p.monitorBytes(), p.rankMergeBytes()));
       }
       b.append(String.format(Locale.ROOT, "   %-11s decisions kept in its state at the end: %s%n", run.kind(),
           run.decisions().isEmpty() ? "none" : String.join("; ", run.decisions())));
@@ -101,6 +105,10 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
           changelog.steps(), ChangelogBench.EARLY_STEP, run.ratio(), CHANGELOG_GOAL, met(run.ratio() <= CHANGELOG_GOAL)));
     }
     return b.toString();
+  }
+
+  private static String triple(Samples s) {
+    return String.format(Locale.ROOT, "%.1f / %.1f / %.1f", s.p50(), s.p99(), s.mean());
   }
 
   private static String met(boolean met) {
