@@ -83,10 +83,10 @@ public class StreamsBenchCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE})")
   int changelogSteps;
 
-  @Option(names = "--rounds", defaultValue = "3", description = "rounds of throughput and latency (default: ${DEFAULT-VALUE})")
+  @Option(names = "--rounds", defaultValue = "2", description = "rounds of throughput and latency (default: ${DEFAULT-VALUE})")
   int rounds;
 
-  @Option(names = "--max-rounds", defaultValue = "4", description = "more rounds, up to this many, while a ratio's "
+  @Option(names = "--max-rounds", defaultValue = "3", description = "more rounds, up to this many, while a ratio's "
       + "spread (max - min) / mean exceeds 20%% (default: ${DEFAULT-VALUE})")
   int maxRounds;
 
