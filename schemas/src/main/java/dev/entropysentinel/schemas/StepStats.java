@@ -52,7 +52,7 @@ public record StepStats(
     double gradNorm,
     double stepTimeMs,
     double entropyChangePredicted,
-    double entropyChangeMeasured) implements WireRecord {
+    double entropyChangeMeasured) implements WireRecord, StepSums {
 
   public StepStats {
     version(schemaVersion);
@@ -87,22 +87,5 @@ public record StepStats(
     nonNegative("stepTimeMs", stepTimeMs);
     finite("entropyChangePredicted", entropyChangePredicted);
     finite("entropyChangeMeasured", entropyChangeMeasured);
-  }
-
-  /** Token-mean entropy, the quantity the entropy–performance law is written in. */
-  public double entropyMean() {
-    return tokenCount == 0 ? 0 : entropySum / tokenCount;
-  }
-
-  public double rewardMean() {
-    return responseCount == 0 ? 0 : rewardSum / responseCount;
-  }
-
-  public double accuracy() {
-    return responseCount == 0 ? 0 : (double) correctCount / responseCount;
-  }
-
-  public double responseLengthMean() {
-    return responseCount == 0 ? 0 : responseLengthSum / responseCount;
   }
 }

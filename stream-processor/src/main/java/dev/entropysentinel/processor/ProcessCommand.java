@@ -35,7 +35,7 @@ public final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--application-id", defaultValue = "sentinel-processor", description = "Kafka Streams application id shared by the instances of one deployment (default: ${DEFAULT-VALUE})")
   String applicationId;
 
-  @Option(names = "--state-dir", description = "local state directory (default: <tmp>/sentinel-streams/<application id>-<http port>)")
+  @Option(names = "--state-dir", description = "local state directory, kept across restarts for a fast restore (default: ~/.sentinel/streams/<application id>-<http port>)")
   Path stateDir;
 
   @Option(names = "--threads", defaultValue = "2", description = "stream threads (default: ${DEFAULT-VALUE})")
@@ -123,7 +123,7 @@ public final class ProcessCommand implements Callable<Integer> {
       ProcessorSettings settings = ProcessorSettings.ofDefaults(signer).withMonitor(monitor).withPolicy(policy)
           .withGrace(graceSteps, Duration.ofMillis(graceMs));
       Path dir = stateDir != null ? stateDir
-          : Path.of(System.getProperty("java.io.tmpdir"), "sentinel-streams", applicationId + "-" + httpPort);
+          : Path.of(System.getProperty("user.home"), ".sentinel", "streams", applicationId + "-" + httpPort);
       return new ProcessorConfig(bootstrap, applicationId, dir, httpHost, httpPort, threads,
           Duration.ofMillis(commitIntervalMs), partitions, settings);
     } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package dev.entropysentinel.processor.internal;
 
 import dev.entropysentinel.schemas.Covariance;
 import dev.entropysentinel.schemas.StepStats;
+import dev.entropysentinel.schemas.StepSums;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +38,7 @@ public record MergedStep(
     double gradNormMax,
     double stepTimeMsMax,
     double entropyChangePredicted,
-    double entropyChangeMeasured) {
+    double entropyChangeMeasured) implements StepSums {
 
   public MergedStep {
     ranks = List.copyOf(ranks);
@@ -90,23 +91,6 @@ public record MergedStep(
     return new MergedStep(runId, step, timestampMs, worldSize, ranks, missing, method, methodParams, tokenCount,
         entropySum, responseCount, rewardSum, correctCount, responseLengthSum, covariance, klSum, gradNormMax,
         stepTimeMsMax, entropyChangePredicted, entropyChangeMeasured);
-  }
-
-  /** Token-mean entropy over all merged ranks, the quantity the law is written in. */
-  public double entropyMean() {
-    return tokenCount == 0 ? 0 : entropySum / tokenCount;
-  }
-
-  public double rewardMean() {
-    return responseCount == 0 ? 0 : rewardSum / responseCount;
-  }
-
-  public double accuracy() {
-    return responseCount == 0 ? 0 : (double) correctCount / responseCount;
-  }
-
-  public double responseLengthMean() {
-    return responseCount == 0 ? 0 : responseLengthSum / responseCount;
   }
 
   private static double weighted(double a, long wa, double b, long wb) {
