@@ -16,7 +16,9 @@ import java.util.Map;
  * @param sustainSteps ... for this many consecutive steps (also the consecutive misses for a broken fit)
  * @param hysteresis relative margin by which a condition must clear before it can fire again
  * @param fitTolerance a validation further than this from the law's prediction is a miss
- * @param minRemainingGain STOP when even the forecast's upper bound gains less than this
+ * @param maxForgone the final score a user is willing to give up for the compute a STOP saves (accuracy
+ *     scale; a run with +-1 rewards may give up twice as much in its own units): a plateau STOP needs both
+ *     the slow drift's upper bound over the horizon left and the forecast's gain below it
  * @param earlyFraction a collapse before this share of the planned steps is early
  * @param targetScore INTERVENE on early collapse only if the forecast's upper bound is below this
  * @param silenceTimeout a run with no record for longer than this is silent
@@ -30,7 +32,7 @@ public record MonitorConfig(
     int sustainSteps,
     double hysteresis,
     double fitTolerance,
-    double minRemainingGain,
+    double maxForgone,
     double earlyFraction,
     double targetScore,
     Duration silenceTimeout,
@@ -44,7 +46,7 @@ public record MonitorConfig(
     require(sustainSteps >= 1, "monitor.sustainSteps must be >= 1", sustainSteps);
     require(hysteresis >= 0 && hysteresis < 1, "monitor.hysteresis must be in [0, 1)", hysteresis);
     require(fitTolerance > 0 && Double.isFinite(fitTolerance), "monitor.fitTolerance must be > 0", fitTolerance);
-    require(minRemainingGain >= 0 && Double.isFinite(minRemainingGain), "monitor.minRemainingGain must be >= 0", minRemainingGain);
+    require(maxForgone > 0 && maxForgone < 1, "monitor.maxForgone must be in (0, 1)", maxForgone);
     require(earlyFraction > 0 && earlyFraction <= 1, "monitor.earlyFraction must be in (0, 1]", earlyFraction);
     require(Double.isFinite(targetScore), "monitor.targetScore must be finite", targetScore);
     require(silenceTimeout != null && !silenceTimeout.isNegative() && !silenceTimeout.isZero(),
@@ -54,19 +56,26 @@ public record MonitorConfig(
 
   /**
    * Defaults: collapse at a quarter of the starting entropy, explosion at twice the lowest for five
-   * steps, 0.1 score off the law is a miss, stop below two points (0.02) of remaining gain, intervene with
+   * steps, 0.1 score off the law is a miss, stop only when at most 0.01 of final accuracy
+   * is forgone, intervene with
    * KL-Cov at the paper's 7B ratio (a fraction, 0.002 = 0.2%) on a collapse in the first half of
    * the run whatever the target (1.0), advice only.
    */
   public static MonitorConfig ofDefaults() {
-    return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.02, 0.5, 1.0, Duration.ofMinutes(30),
+    return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.01, 0.5, 1.0, Duration.ofMinutes(30),
         ControlParameters.klCov(0.002, 1), true);
   }
 
   /** A copy that only advises ({@code true}) or acts ({@code false}). */
   public MonitorConfig withDryRun(boolean advise) {
     return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
-        minRemainingGain, earlyFraction, targetScore, silenceTimeout, interventionChanges, advise);
+        maxForgone, earlyFraction, targetScore, silenceTimeout, interventionChanges, advise);
+  }
+
+  /** A copy that forgoes at most {@code accuracy} of the final score for a STOP. */
+  public MonitorConfig withMaxForgone(double accuracy) {
+    return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
+        accuracy, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
   }
 
   private static void require(boolean ok, String rule, Object value) {

@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.function.Supplier;
 import dev.entropysentinel.forecaster.internal.BurnIn;
+import dev.entropysentinel.forecaster.internal.DriftBound;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
@@ -34,6 +36,8 @@ public final class MonitorTransition {
   private static final int FIT_MIN_POINTS = 3;
   /** Out-of-sample checks a forecast needs before its plateau verdict can stop a run. */
   private static final int PLATEAU_MIN_CHECKS = 3;
+  /** The current score is the mean of this many last validations, as when a STOP is judged. */
+  private static final int LEVEL_POINTS = 3;
   /** The reason of a forecast without a planned total. */
   public static final String NO_TARGET = "no planned total steps: the forecast has no target";
   /** Pending validations are a queue: every point is in the "tail". */
@@ -215,18 +219,34 @@ public final class MonitorTransition {
             Map.of("residual", residual, "tolerance", config.fitTolerance(), "r2", f.fit().r2())));
   }
 
+  /**
+   * Plateau: a STOP throws away the rest of the run, so it needs both the slow drift's upper bound over
+   * the horizon left ({@link DriftBound}, evidence as long as the horizon) and the forecast's expected
+   * gain over the current level (the mean of the last {@value #LEVEL_POINTS} validations) below the
+   * score the user is willing to forgo ({@link MonitorConfig#maxForgone()}, doubled for +-1 rewards).
+   */
   private void plateau(Draft d, ValidationPoint point) {
     Forecast f = d.forecast.forecast();
     if (f == null || f.checks() < PLATEAU_MIN_CHECKS) {
       return;
     }
-    double gain = f.hi() - point.score();
-    d.latch(DetectionType.PLATEAU, gain < config.minRemainingGain(),
-        gain > config.minRemainingGain() * (1 + config.hysteresis()), point.step(),
-        () -> new Detection(point.step(), DetectionType.PLATEAU, String.format(
-            "even the forecast's upper bound %.4f for step %d gains only %.4f over the current %.4f (minimum %.4f)",
-            f.hi(), f.targetStep(), gain, point.score(), config.minRemainingGain()),
-            Map.of("forecastHi", f.hi(), "forecast", f.value(), "current", point.score(), "remainingGain", gain)));
+    List<ValidationPoint> points = MonitorState.points(d.validations);
+    double level = points.subList(Math.max(0, points.size() - LEVEL_POINTS), points.size()).stream()
+        .mapToDouble(ValidationPoint::score).average().orElseThrow();
+    boolean plusMinusOne = points.stream().anyMatch(p -> p.score() < 0);
+    double allowed = config.maxForgone() * (plusMinusOne ? 2 : 1);
+    DriftBound drift = DriftBound.of(points.subList(d.forecast.burnInPoints(), points.size()), point.step(),
+        f.targetStep());
+    double expected = f.value() - level;
+    double gain = Math.max(drift.gainOver(level), expected);
+    d.latch(DetectionType.PLATEAU, gain < allowed, gain > allowed * (1 + config.hysteresis()), point.step(),
+        () -> new Detection(point.step(), DetectionType.PLATEAU, String.format(Locale.ROOT,
+            "gain ahead <= %.4f by step %d (may forgo %.4f%s): %s; forecast %.4f vs current %.4f (mean of last %d); "
+                + "saves %d steps (%.0f%%)", gain, f.targetStep(), allowed, plusMinusOne ? ", +-1 rewards" : "",
+            drift.describe(), f.value(), level, LEVEL_POINTS, f.targetStep() - point.step(),
+            100.0 * (f.targetStep() - point.step()) / f.targetStep()),
+            Map.of("forecast", f.value(), "current", level, "remainingGain", gain, "driftBound", drift.gainBound(),
+                "horizonLogSteps", drift.horizon(), "maxForgone", allowed)));
   }
 
   private MonitorStep finish(Draft d) {

@@ -35,7 +35,7 @@ public final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--application-id", defaultValue = "sentinel-processor", description = "Kafka Streams application id shared by the instances of one deployment (default: ${DEFAULT-VALUE})")
   String applicationId;
 
-  @Option(names = "--state-dir", description = "local state directory (default: <tmp>/sentinel-streams/<application id>-<http port>)")
+  @Option(names = "--state-dir", description = "local state directory, kept across restarts for a fast restore (default: ~/.sentinel/streams/<application id>-<http port>)")
   Path stateDir;
 
   @Option(names = "--threads", defaultValue = "2", description = "stream threads (default: ${DEFAULT-VALUE})")
@@ -71,8 +71,8 @@ public final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--fit-tolerance", description = "a validation further than this from the law is a miss (default: ${DEFAULT-VALUE})")
   double fitTolerance;
 
-  @Option(names = "--min-remaining-gain", description = "plateau when even the forecast's upper bound gains less than this (default: ${DEFAULT-VALUE})")
-  double minRemainingGain;
+  @Option(names = "--max-forgone", paramLabel = "ACCURACY", description = "final accuracy a STOP may give up for the compute it saves (+-1 rewards: twice this in their units); a plateau STOP needs the slow drift's upper bound over the horizon left and the forecast's gain below it (default: ${DEFAULT-VALUE})")
+  double maxForgone;
 
   @Option(names = "--early-fraction", description = "a collapse before this share of the planned steps is early (default: ${DEFAULT-VALUE})")
   double earlyFraction;
@@ -118,12 +118,12 @@ public final class ProcessCommand implements Callable<Integer> {
     try {
       MonitorConfig defaults = MonitorConfig.ofDefaults();
       MonitorConfig monitor = new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis,
-          fitTolerance, minRemainingGain, earlyFraction, targetScore, Duration.ofSeconds(silenceTimeoutSeconds),
+          fitTolerance, maxForgone, earlyFraction, targetScore, Duration.ofSeconds(silenceTimeoutSeconds),
           defaults.interventionChanges(), false);
       ProcessorSettings settings = ProcessorSettings.ofDefaults(signer).withMonitor(monitor).withPolicy(policy)
           .withGrace(graceSteps, Duration.ofMillis(graceMs));
       Path dir = stateDir != null ? stateDir
-          : Path.of(System.getProperty("java.io.tmpdir"), "sentinel-streams", applicationId + "-" + httpPort);
+          : Path.of(System.getProperty("user.home"), ".sentinel", "streams", applicationId + "-" + httpPort);
       return new ProcessorConfig(bootstrap, applicationId, dir, httpHost, httpPort, threads,
           Duration.ofMillis(commitIntervalMs), partitions, settings);
     } catch (IllegalArgumentException e) {
@@ -161,7 +161,7 @@ public final class ProcessCommand implements Callable<Integer> {
         case "--sustain-steps" -> Integer.toString(d.sustainSteps());
         case "--hysteresis" -> Double.toString(d.hysteresis());
         case "--fit-tolerance" -> Double.toString(d.fitTolerance());
-        case "--min-remaining-gain" -> Double.toString(d.minRemainingGain());
+        case "--max-forgone" -> Double.toString(d.maxForgone());
         case "--early-fraction" -> Double.toString(d.earlyFraction());
         case "--target-score" -> Double.toString(d.targetScore());
         case "--silence-timeout-s" -> Long.toString(d.silenceTimeout().toSeconds());

@@ -33,6 +33,17 @@ class ProcessCommandTest {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("--collapse-fraction", "(default: 0.25)", "--policy", "(default: advise)",
         "SENTINEL_CONTROL_SECRET");
+    assertThat(out.toString()).contains("--max-forgone=ACCURACY").contains("(default: 0.01)");
+  }
+
+  @Test
+  void maxForgoneReachesTheMonitorAndABadOneNamesItsFlag(@TempDir Path dir) throws IOException {
+    ProcessCommand command = new ProcessCommand();
+    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(), "--max-forgone", "0.02");
+    assertThat(command.config().settings().monitor().maxForgone()).isEqualTo(0.02);
+    assertThat(run("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(), "--max-forgone", "1.5"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--max-forgone: monitor.maxForgone must be in (0, 1), was 1.5");
   }
 
   @Test
@@ -56,7 +67,7 @@ class ProcessCommandTest {
 
   @Test
   void flagsAreDerivedFromConfigKeys() {
-    assertThat(ProcessCommand.flagOf("monitor.minRemainingGain must be >= 0, was -1")).isEqualTo("--min-remaining-gain");
+    assertThat(ProcessCommand.flagOf("monitor.maxForgone must be in (0, 1), was -1")).isEqualTo("--max-forgone");
     assertThat(ProcessCommand.flagOf("processor.graceTime must be positive")).isEqualTo("--grace-ms");
   }
 }

@@ -65,7 +65,7 @@ class ProcessorIT {
     MonitorConfig d = MonitorConfig.ofDefaults();
     return ProcessorSettings.ofDefaults(SIGNER).withPolicy(Policy.INTERVENE).withMonitor(new MonitorConfig(
         d.smoothingSteps(), collapseFraction, d.explosionFactor(), d.sustainSteps(), d.hysteresis(), d.fitTolerance(),
-        d.minRemainingGain(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(), d.interventionChanges(), false));
+        d.maxForgone(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(), d.interventionChanges(), false));
   }
 
   static KafkaProducer<String, byte[]> producer(String bootstrap) {

@@ -85,7 +85,7 @@ class SentinelTopologyTest {
   private static ProcessorSettings settings(Policy policy, double collapseFraction) {
     MonitorConfig d = MonitorConfig.ofDefaults();
     MonitorConfig monitor = new MonitorConfig(d.smoothingSteps(), collapseFraction, d.explosionFactor(), d.sustainSteps(),
-        d.hysteresis(), d.fitTolerance(), d.minRemainingGain(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(),
+        d.hysteresis(), d.fitTolerance(), d.maxForgone(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(),
         d.interventionChanges(), false);
     return ProcessorSettings.ofDefaults(SIGNER).withMonitor(monitor).withPolicy(policy);
   }

@@ -18,7 +18,8 @@ import java.util.Locale;
  * how often the forecast is within {@value #WIN_MARGIN} of the better baseline or better, how often
  * its interval covers the final score, its summed error relative to the last value's and its mean
  * width (scores in [-1, 1] halved to the accuracy scale); a run without enough data must get no
- * forecast but a reason, anything else is a problem.
+ * forecast but a reason, anything else is a problem. Over all runs: what their STOPs traded
+ * ({@link StopQuality}).
  */
 public final class Backtest {
   /** A forecast this close to the better naive baseline counts as beating it. */
@@ -59,15 +60,16 @@ public final class Backtest {
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Row(String kind, String log, boolean scored, Double actualFinal, Double forecast, Double lo, Double hi,
       Double error, Double lastValueError, Double pow3Error, Boolean beatsNaive, Boolean covers, String model,
-      Integer stopStep, Integer stepsSaved, Double shareSaved, Double scoreForgone, String reason, String failure) {}
+      Integer stopStep, Integer stepsSaved, Double shareSaved, Double scoreAtStop, Double scoreForgone, String reason,
+      String failure) {}
 
   /** The scorer's figures over the scored logs; a ratio or width without any scored log is null (the scorer's inf). */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Aggregate(String kind, int scored, int beatsNaive, int covers, Double errorRatio, Double meanWidth,
-      List<String> problems, boolean meetsGoals, String line) {}
+      List<String> problems, boolean meetsGoals, String line, StopQuality stops) {}
 
-  /** Scores the outcomes, in the order given. */
-  public static Backtest of(List<Outcome> outcomes) {
+  /** Scores the outcomes, in the order given; STOPs forgoing more than {@code maxForgone} are counted. */
+  public static Backtest of(List<Outcome> outcomes, double maxForgone) {
     List<Row> rows = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     int scored = 0;
@@ -82,7 +84,7 @@ public final class Backtest {
       if (r == null) {
         problems.add(name + ": replay failed (" + o.error() + ")");
         rows.add(new Row("log", o.log(), false, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, o.error()));
+            null, null, null, null, o.error()));
         continue;
       }
       ReplayReport.FinalForecast f = r.finalForecast();
@@ -128,7 +130,8 @@ public final class Backtest {
       rows.add(new Row("log", o.log(), scoreable, r.actualFinal(), f == null ? null : f.value(), f == null ? null : f.lo(),
           f == null ? null : f.hi(), error, lastValueError, pow3Error, win, cover, f == null ? null : f.model(),
           stop == null ? null : stop.step(), stop == null ? null : stop.stepsSaved(),
-          stop == null ? null : stop.shareSaved(), stop == null ? null : stop.scoreForgone(),
+          stop == null ? null : stop.shareSaved(), stop == null ? null : stop.scoreAtStop(),
+          stop == null ? null : stop.scoreForgone(),
           f == null ? r.reason() : null, null));
     }
     int forecasts = (int) rows.stream().filter(r -> r.scored() && r.forecast() != null).count();
@@ -140,7 +143,8 @@ public final class Backtest {
         + "mean 90%% width %s, problems %d (goal >=75%%, >=80%%, <=0.8, <=0.12, 0)", wins, scored, covers, scored,
         fixed(ratio, 2), fixed(width, 3), problems.size());
     return new Backtest(rows, new Aggregate("aggregate", scored, wins, covers, Double.isFinite(ratio) ? ratio : null,
-        Double.isFinite(width) ? width : null, problems, meets, line));
+        Double.isFinite(width) ? width : null, problems, meets, line,
+        StopQuality.of(outcomes.stream().map(Outcome::report).filter(java.util.Objects::nonNull).toList(), maxForgone)));
   }
 
   public List<Row> rows() {
@@ -158,7 +162,7 @@ public final class Backtest {
     return out;
   }
 
-  /** One line per log, the problems, and the scorer's aggregate line. */
+  /** One line per log, the problems, the scorer's aggregate line and what the STOPs traded. */
   public String render() {
     StringBuilder s = new StringBuilder();
     for (Row r : rows) {
@@ -178,14 +182,15 @@ public final class Backtest {
       }
       if (r.stopStep() != null) {
         s.append(String.format(Locale.ROOT, " stop=step %d saves %d steps (%s%%)%s", r.stopStep(), r.stepsSaved(),
-            fixed(100 * r.shareSaved(), 0), r.scoreForgone() == null ? "" : " forgoes " + fixed(r.scoreForgone(), 3)));
+            fixed(100 * r.shareSaved(), 0), r.scoreForgone() == null ? "" : " at " + fixed(r.scoreAtStop(), 3)
+                + " forgoes " + fixed(r.scoreForgone(), 3)));
       } else if (r.failure() == null) {
         s.append(" stop=none");
       }
       s.append('\n');
     }
     aggregate.problems().forEach(p -> s.append("problem: ").append(p).append('\n'));
-    return s.append(aggregate.line()).append('\n').toString();
+    return s.append(aggregate.line()).append('\n').append(aggregate.stops().line()).append('\n').toString();
   }
 
   private static String truncate(String log) {

@@ -123,7 +123,7 @@ public final class Replay {
           Double atStop = actualFinal(series.validation().headMap(d.step(), true));
           Double forgone = finalScore == null || atStop == null ? null : (finalScore - atStop) * scoreScale(series);
           int saved = Math.max(0, steps - d.step());
-          return new ReplayReport.Stop(d.step(), saved, (double) saved / steps, forgone);
+          return new ReplayReport.Stop(d.step(), saved, (double) saved / steps, atStop, forgone, d.reason());
         })
         .orElse(null);
   }

@@ -29,11 +29,13 @@ import picocli.CommandLine.Option;
     name = "replay",
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
+    defaultValueProvider = ReplayCommand.Defaults.class,
     description = {"Replays training logs as if live: fits the entropy law and forecasts the final validation score "
         + "from the first --fit-fraction of the steps, then scores it against the rest of the log.",
         "With several --log (or a directory, read recursively, one run per file) and --summary: a backtest, one row "
-        + "per log (final, forecast, interval, errors next to the naive baselines, model, steps a STOP would have "
-        + "saved) and the aggregate figures of the project's forecast scorer."})
+        + "per log (final, forecast, interval, errors next to the naive baselines, model, what a STOP would have "
+        + "saved and forgone) and the aggregate figures of the project's forecast scorer, then the STOPs' totals "
+        + "(steps saved overall, stopped runs, worst and mean score forgone, runs forgoing more than --max-forgone)."})
 public final class ReplayCommand implements Callable<Integer> {
   /** Exit code when some logs could not be read (the others were still replayed). */
   static final int SOME_LOGS_FAILED = 1;
@@ -68,6 +70,11 @@ public final class ReplayCommand implements Callable<Integer> {
       + "logged at the most steps; --json lists them as entropyKeys)")
   String entropyKey;
 
+  @Option(names = "--max-forgone", paramLabel = "ACCURACY", description = "final accuracy a STOP may give up for "
+      + "the compute it saves (+-1 rewards: twice this in their units); a plateau STOP needs the slow drift's upper "
+      + "bound over the horizon left and the forecast's gain below it (default: ${DEFAULT-VALUE})")
+  double maxForgone;
+
   @Option(names = "--json", description = "print JSON on stdout: one object for one log, else one array")
   boolean json;
 
@@ -88,7 +95,7 @@ public final class ReplayCommand implements Callable<Integer> {
     if (totalSteps < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--total-steps must be >= 0, was " + totalSteps);
     }
-    Replay replay = new Replay(new ReplayOptions(fitFraction, totalSteps, forecastConfig(), MonitorConfig.ofDefaults(),
+    Replay replay = new Replay(new ReplayOptions(fitFraction, totalSteps, forecastConfig(), monitorConfig(),
         entropyKey, validationKey));
     List<Path> files = new ArrayList<>();
     List<Backtest.Outcome> outcomes = new ArrayList<>();
@@ -114,7 +121,7 @@ public final class ReplayCommand implements Callable<Integer> {
     List<ReplayReport> reports = outcomes.stream().map(Backtest.Outcome::report).filter(Objects::nonNull).toList();
     ObjectMapper mapper = new ObjectMapper();
     if (summary) {
-      Backtest backtest = Backtest.of(outcomes);
+      Backtest backtest = Backtest.of(outcomes, maxForgone);
       out.print(json ? mapper.writeValueAsString(backtest.asArray()) + "\n" : backtest.render());
     } else if (json) {
       out.println(mapper.writeValueAsString(single ? reports.get(0) : reports));
@@ -148,6 +155,15 @@ public final class ReplayCommand implements Callable<Integer> {
     return file.getFileName() == null ? file.toString() : file.getFileName().toString();
   }
 
+  /** The default policy with this command's max-forgone; a bad value is a usage error naming the flag. */
+  private MonitorConfig monitorConfig() {
+    try {
+      return MonitorConfig.ofDefaults().withMaxForgone(maxForgone);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--max-forgone: " + e.getMessage());
+    }
+  }
+
   private ForecastConfig forecastConfig() {
     if ((priorRegistry == null) != !(modelSize > 0)) {
       throw new CommandLine.ParameterException(spec.commandLine(), priorRegistry == null
@@ -161,6 +177,15 @@ public final class ReplayCommand implements Callable<Integer> {
       return ForecastConfig.ofDefaults().withSlopePrior(CoefficientRegistry.load(priorRegistry).slopePrior(modelSize));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--prior-registry: " + e.getMessage());
+    }
+  }
+
+  /** The policy's defaults come from {@link MonitorConfig#ofDefaults()}, stated once there (as for {@code sentinel process}). */
+  static final class Defaults implements CommandLine.IDefaultValueProvider {
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec arg) {
+      return arg instanceof CommandLine.Model.OptionSpec o && o.longestName().equals("--max-forgone")
+          ? Double.toString(MonitorConfig.ofDefaults().maxForgone()) : null;
     }
   }
 

@@ -63,11 +63,14 @@ public record ReplayReport(
   public record Event(int step, String type, String action, String reason) {}
 
   /**
-   * What the replay's first STOP would have traded (science.md, judging a STOP): the steps left
-   * to the planned end, their share of the run, and the final score minus the score at the stop
-   * (each the mean of the last three validations up to it), on the accuracy scale.
+   * What the replay's STOP (there is at most one: nothing follows a STOP) would have traded
+   * (science.md, judging a STOP): the steps left to the planned end, their share of the run, the
+   * score at the stop (the mean of the last three validations up to it, in the run's units) and the
+   * final score minus it, on the accuracy scale (+-1 rewards halved); the scores are null without
+   * validations. {@code reason} is the decision's, naming the bound, the horizon and the evidence.
    */
-  public record Stop(int step, int stepsSaved, double shareSaved, Double scoreForgone) {}
+  public record Stop(int step, int stepsSaved, double shareSaved, Double scoreAtStop, Double scoreForgone,
+      String reason) {}
 
   /** What the reader made of the file. */
   public record Ingestion(long linesRead, int stepRows, long malformed, List<String> malformedExamples) {}

@@ -40,6 +40,14 @@ final class ReplaySummary {
     plot(s, r);
     r.detections().forEach(d -> line(s, "detection      step %d %s: %s", d.step(), d.type(), d.reason()));
     r.decisions().forEach(d -> line(s, "decision       step %d %s: %s", d.step(), d.action(), d.reason()));
+    ReplayReport.Stop stop = r.stop();
+    if (stop != null) {
+      line(s, "stop           step %d of %d saves %d steps (%.0f%%); score at the stop %s, final %s, forgone %s "
+          + "(accuracy scale)", stop.step(), r.steps(), stop.stepsSaved(), 100 * stop.shareSaved(), num(stop.scoreAtStop()),
+          num(r.actualFinal()), num(stop.scoreForgone()));
+    } else {
+      line(s, "stop           none");
+    }
     return s.toString();
   }
 

@@ -31,9 +31,9 @@ class BacktestTest {
         Backtest.Outcome.of(report("a.log", 0.50, 0.51, 0.45, 0.55, 0.45, 0.509, 1, 4, null)),
         // +-1 rewards: errors and width halved; misses the interval, loses to the last value
         Backtest.Outcome.of(report("b.log", -0.20, -0.30, -0.28, -0.22, -0.21, null, 0.5, 3,
-            new ReplayReport.Stop(60, 40, 0.4, 0.01))),
+            new ReplayReport.Stop(60, 40, 0.4, -0.22, 0.01, "plateau"))),
         // too few early points: not scored, and rightly no forecast
-        Backtest.Outcome.of(report("c.log", 0.3, null, 0, 0, 0.3, null, 1, 1, null))));
+        Backtest.Outcome.of(report("c.log", 0.3, null, 0, 0, 0.3, null, 1, 1, null))), 0.01);
     Backtest.Aggregate a = b.aggregate();
     assertThat(a.scored()).isEqualTo(2);
     assertThat(a.beatsNaive()).isEqualTo(1);
@@ -45,7 +45,7 @@ class BacktestTest {
     assertThat(a.meetsGoals()).isFalse();
     assertThat(a.line()).isEqualTo("forecaster: beats naive 1/2, covers 1/2, mean err/last-value 1.09, "
         + "mean 90% width 0.065, problems 0 (goal >=75%, >=80%, <=0.8, <=0.12, 0)");
-    assertThat(b.render()).contains("stop=step 60 saves 40 steps (40%) forgoes 0.010")
+    assertThat(b.render()).contains("stop=step 60 saves 40 steps (40%) at -0.220 forgoes 0.010")
         .contains("c.log").contains("no forecast: insufficient data");
   }
 
@@ -54,13 +54,38 @@ class BacktestTest {
     Backtest b = Backtest.of(List.of(
         Backtest.Outcome.of(report("a.log", 0.5, null, 0, 0, 0.45, null, 1, 4, null)),
         Backtest.Outcome.of(report("b.log", 0.5, 0.5, 0.4, 0.6, 0.45, null, 1, 1, null)),
-        Backtest.Outcome.failed("c.log", "--log c.log: is binary, not a text log")));
+        Backtest.Outcome.failed("c.log", "--log c.log: is binary, not a text log")), 0.01);
     assertThat(b.aggregate().problems()).containsExactly("a.log: no forecast (insufficient data)",
         "b.log: forecast given on too little data", "c.log: replay failed (--log c.log: is binary, not a text log)");
     assertThat(b.aggregate().line()).contains("beats naive 0/1", "mean err/last-value inf", "mean 90% width inf",
         "problems 3");
     assertThat(b.aggregate().errorRatio()).isNull();
     assertThat(b.render()).contains("c.log").contains("error: --log c.log: is binary");
+  }
+
+  @Test
+  void theStopTotalsCountEveryRunsStepsAndEveryStopsForgoneScore() {
+    Backtest b = Backtest.of(List.of(
+        Backtest.Outcome.of(report("a.log", 0.5, 0.5, 0.4, 0.6, 0.45, null, 1, 4,
+            new ReplayReport.Stop(40, 60, 0.6, 0.49, 0.012, "plateau"))),
+        Backtest.Outcome.of(report("b.log", 0.5, 0.5, 0.4, 0.6, 0.45, null, 1, 4,
+            new ReplayReport.Stop(70, 30, 0.3, 0.504, -0.004, "plateau"))),
+        Backtest.Outcome.of(report("c.log", 0.5, 0.5, 0.4, 0.6, 0.45, null, 1, 4, null)),
+        Backtest.Outcome.failed("d.log", "--log d.log: is binary, not a text log")), 0.01);
+    StopQuality q = b.aggregate().stops();
+    assertThat(q.runs()).isEqualTo(3);
+    assertThat(q.steps()).isEqualTo(300);
+    assertThat(q.stepsSaved()).isEqualTo(90);
+    assertThat(q.shareSaved()).isEqualTo(0.3);
+    assertThat(q.stopped()).isEqualTo(2);
+    assertThat(q.worstForgone()).isEqualTo(0.012);
+    assertThat(q.meanForgone()).isCloseTo(0.004, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(q.overMaxForgone()).isEqualTo(1);
+    assertThat(b.render()).endsWith("stops: 2 of 3 runs stopped, steps saved 90 of 300 (30.0%), score forgone worst "
+        + "0.012 mean 0.004, runs forgoing > 0.010: 1\n");
+    assertThat(Backtest.of(List.of(Backtest.Outcome.of(report("c.log", 0.5, 0.5, 0.4, 0.6, 0.45, null, 1, 4, null))), 0.01)
+        .aggregate().stops().line()).isEqualTo("stops: 0 of 1 runs stopped, steps saved 0 of 100 (0.0%), score forgone "
+            + "worst n/a mean n/a, runs forgoing > 0.010: 0");
   }
 
   @Test

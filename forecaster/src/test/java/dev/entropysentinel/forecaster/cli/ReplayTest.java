@@ -178,10 +178,14 @@ class ReplayTest {
     int code = run(out, err, "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").getParent().toString(), "--summary");
     assertThat(code).isZero();
     List<String> lines = out.toString().lines().toList();
-    assertThat(lines).hasSize(3);
-    assertThat(lines.get(0)).startsWith("qwen2-7b-gsm8k-math-grpo-megatron.log ").contains("final=0.881", "model=");
-    assertThat(lines.get(1)).startsWith("qwen2.5-0.5b-gsm8k-ppo.log ").contains("final=0.530", "last_value_err=0.055");
+    assertThat(lines).hasSize(4);
+    assertThat(lines.get(0)).startsWith("qwen2-7b-gsm8k-math-grpo-megatron.log ").contains("final=0.881", "model=",
+        "stop=step 50 saves 55 steps (52%) at 0.894 forgoes -0.013");
+    assertThat(lines.get(1)).startsWith("qwen2.5-0.5b-gsm8k-ppo.log ").contains("final=0.530", "last_value_err=0.055",
+        "stop=step 329 saves 105 steps (24%) at 0.523 forgoes 0.007");
     assertThat(lines.get(2)).startsWith("forecaster: beats naive ").endsWith("(goal >=75%, >=80%, <=0.8, <=0.12, 0)");
+    assertThat(lines.get(3)).isEqualTo("stops: 2 of 2 runs stopped, steps saved 160 of 539 (29.7%), score forgone "
+        + "worst 0.007 mean -0.003, runs forgoing > 0.010: 0");
     assertThat(err.toString()).isEmpty();
   }
 
@@ -198,6 +202,42 @@ class ReplayTest {
     assertThat(json.get(0).get("pow3Error").asDouble()).isPositive();
     assertThat(json.get(2).get("kind").asText()).isEqualTo("aggregate");
     assertThat(json.get(2).get("scored").asInt()).isEqualTo(2);
+    JsonNode stops = json.get(2).get("stops");
+    assertThat(stops.get("stopped").asInt()).isEqualTo(2);
+    assertThat(stops.get("steps").asLong()).isEqualTo(539);
+    assertThat(stops.get("stepsSaved").asLong()).isEqualTo(160);
+    assertThat(stops.get("worstForgone").asDouble()).isLessThanOrEqualTo(0.01);
+    assertThat(stops.get("overMaxForgone").asInt()).isZero();
+    assertThat(json.get(0).get("scoreAtStop").asDouble()).isEqualTo(0.523, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
+  void oneRunReportsItsStopWithWhatItSavesAndForgoes() throws Exception {
+    StringWriter out = new StringWriter();
+    run(out, new StringWriter(), "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString());
+    assertThat(out.toString()).contains("stop           step 329 of 434 saves 105 steps (24%); score at the stop "
+        + "0.5230, final 0.5300, forgone 0.0070 (accuracy scale)");
+    StringWriter json = new StringWriter();
+    run(json, new StringWriter(), "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(), "--json");
+    JsonNode stop = new ObjectMapper().readTree(json.toString()).get("stop");
+    assertThat(stop.get("step").asInt()).isEqualTo(329);
+    assertThat(stop.get("reason").asText()).contains("by step 434", "ln-steps left from 16 validations since step 179");
+  }
+
+  @Test
+  void maxForgoneIsTheStopPolicysKnobAndABadValueNamesTheFlag() throws Exception {
+    StringWriter out = new StringWriter();
+    run(out, new StringWriter(), "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(), "--json",
+        "--max-forgone", "0.03");
+    assertThat(new ObjectMapper().readTree(out.toString()).get("stop").get("step").asInt()).isLessThan(329);
+    StringWriter err = new StringWriter();
+    int code = run(new StringWriter(), err, "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(),
+        "--max-forgone", "0");
+    assertThat(code).isEqualTo(ReplayCommand.USAGE);
+    assertThat(err.toString()).contains("--max-forgone: monitor.maxForgone must be in (0, 1), was 0.0");
+    StringWriter help = new StringWriter();
+    run(help, new StringWriter(), "--help");
+    assertThat(help.toString()).contains("--max-forgone=ACCURACY").contains("(default: 0.01)");
   }
 
   @Test

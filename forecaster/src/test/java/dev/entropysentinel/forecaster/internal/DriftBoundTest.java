@@ -1,0 +1,67 @@
+package dev.entropysentinel.forecaster.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntToDoubleFunction;
+import dev.entropysentinel.forecaster.ValidationPoint;
+import org.junit.jupiter.api.Test;
+
+class DriftBoundTest {
+  /** Validations every {@code every} steps from {@code first} to {@code last}. */
+  private static List<ValidationPoint> points(int first, int last, int every, IntToDoubleFunction score) {
+    List<ValidationPoint> out = new ArrayList<>();
+    for (int t = first; t <= last; t += every) {
+      out.add(new ValidationPoint(t, score.applyAsDouble(t), 0.1));
+    }
+    return out;
+  }
+
+  @Test
+  void anExactLogLinearDriftIsExtrapolatedOverTheHorizonLeft() {
+    DriftBound b = DriftBound.of(points(10, 400, 10, t -> 0.5 + 0.01 * Math.log(t + 1.0)), 400, 1100);
+    assertThat(b.shortfall()).isNull();
+    assertThat(b.slope()).isCloseTo(0.01, within(1e-9));
+    assertThat(b.horizon()).isCloseTo(Math.log(1101.0 / 401), within(1e-12));
+    assertThat(b.gainBound()).isCloseTo(0.01 * b.horizon(), within(1e-6));
+    assertThat(b.gainOver(0.5 + 0.01 * Math.log(401))).isCloseTo(b.gainBound(), within(1e-6));
+  }
+
+  @Test
+  void theEvidenceReachesBackTwiceTheHorizonInLogSteps() {
+    DriftBound b = DriftBound.of(points(10, 400, 10, t -> 0.5), 400, 1100);
+    double reach = 401 * Math.exp(-2 * Math.log(1101.0 / 401)) - 1;
+    assertThat(b.windowStart()).isLessThanOrEqualTo((int) reach).isGreaterThan((int) reach - 10);
+    assertThat(DriftBound.of(points(60, 400, 10, t -> 0.5), 400, 1100).shortfall())
+        .contains("start at step 60, later than step 53");
+  }
+
+  @Test
+  void theBoundGrowsWithTheHorizonAndTheNoise() {
+    IntToDoubleFunction drift = t -> 0.5 + 0.004 * Math.log(t + 1.0);
+    DriftBound shortHorizon = DriftBound.of(points(10, 400, 10, drift), 400, 500);
+    DriftBound longHorizon = DriftBound.of(points(10, 400, 10,
+        t -> drift.applyAsDouble(t) + 0.002 * ((t / 10) % 2 == 0 ? 1 : -1)), 400, 1100);
+    assertThat(shortHorizon.gainBound()).isCloseTo(0.004 * Math.log(501.0 / 401), within(1e-6));
+    assertThat(longHorizon.gainBound()).isGreaterThan(0.004 * Math.log(1101.0 / 401));
+    DriftBound noisy = DriftBound.of(points(10, 400, 10,
+        t -> 0.5 + 0.004 * Math.log(t + 1.0) + 0.01 * ((t / 10) % 2 == 0 ? 1 : -1)), 400, 1100);
+    assertThat(noisy.gainBound()).isGreaterThan(longHorizon.gainBound());
+  }
+
+  @Test
+  void aLevelInADipAddsTheWayBackToTheTrendAndAHighOneIsNotCredited() {
+    DriftBound flat = DriftBound.of(points(10, 400, 10, t -> 0.5), 400, 1100);
+    assertThat(flat.gainOver(0.49)).isCloseTo(flat.gainBound() + 0.01, within(1e-9));
+    assertThat(flat.gainOver(0.51)).isCloseTo(flat.gainBound(), within(1e-9));
+  }
+
+  @Test
+  void tooFewValidationsGiveNoBoundAndTheEndGivesZero() {
+    assertThat(DriftBound.of(points(0, 30, 10, t -> 0.5), 30, 40).gainBound()).isInfinite();
+    assertThat(DriftBound.of(points(0, 30, 10, t -> 0.5), 30, 40).describe()).contains("only 4 validations");
+    assertThat(DriftBound.of(points(0, 100, 10, t -> 0.5), 100, 100).gainBound()).isZero();
+  }
+}
