@@ -186,7 +186,8 @@ public final class TrainCommand implements Callable<Integer> {
                 + live.emitter().spoolDir() + (control == null ? " (no control key: commands are not read)" : ", obeying signed commands"));
         List<StepListener> listeners = new ArrayList<>();
         if (control != null) {
-          listeners.add(new ControlListener(new ControlGate(config.runId(), live.signer(), live.freshness()), control, sink, Hosts.name()));
+          listeners.add(new ControlListener(new ControlGate(config.runId(), live.signer(), live.freshness()), control, sink, Hosts.name(),
+              line -> err.println("train: " + line)));
         }
         listeners.add(new Training.SinkListener(sink));
         listeners.add(new Training.CheckpointListener());

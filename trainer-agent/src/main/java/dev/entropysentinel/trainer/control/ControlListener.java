@@ -10,6 +10,7 @@ import dev.entropysentinel.trainer.loss.LossConfig;
 import dev.entropysentinel.trainer.stats.StatsSink;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,16 +29,22 @@ public final class ControlListener implements StepListener {
   private final ControlSource source;
   private final StatsSink acks;
   private final String host;
+  private final Consumer<String> report;
   private RunContext run;
   private ControlState state = ControlState.INITIAL;
   private boolean stopped;
 
-  /** @param acks where acknowledgements go (the Kafka emitter) */
-  public ControlListener(ControlGate gate, ControlSource source, StatsSink acks, String host) {
+  /**
+   * @param acks where acknowledgements go (the Kafka emitter)
+   * @param report where each applied, refused or advisory command is announced in one line (the
+   *     command's stderr), besides the log
+   */
+  public ControlListener(ControlGate gate, ControlSource source, StatsSink acks, String host, Consumer<String> report) {
     this.gate = gate;
     this.source = source;
     this.acks = acks;
     this.host = host;
+    this.report = report;
   }
 
   public ControlState state() {
@@ -74,10 +81,10 @@ public final class ControlListener implements StepListener {
         case APPLY -> apply(step, d);
         case ADVISE -> {
           state = d.next();
-          LOG.info("advice, not applied: {}", d.reason());
+          announce("advice, not applied: " + d.reason());
         }
         case REFUSE -> {
-          LOG.warn("refused control command seq={} at step {}: {}", d.seq(), step, d.reason());
+          announce("refused control command seq=" + d.seq() + " at step " + step + ": " + d.reason());
           ack(d.seq(), step, ControlAck.Status.REFUSED, d.reason());
         }
       }
@@ -103,8 +110,10 @@ public final class ControlListener implements StepListener {
     ack(d.seq(), step, ControlAck.Status.APPLIED, d.reason());
   }
 
-  private static void announce(String line) {
-    LOG.info(line);
+  /** One line per decision to {@code report} (the CLI's stderr); the log only repeats it at debug level. */
+  private void announce(String line) {
+    LOG.debug(line);
+    report.accept(line);
   }
 
   private void ack(long seq, long step, ControlAck.Status status, String reason) {

@@ -59,6 +59,7 @@ class ControlLoopIT {
         .groupSize(4).warmStartSteps(3).warmStartBatch(8).evalSize(8).passK(2).evalEvery(100).checkpointDir(tmp.resolve("ckpt"))
         .build();
     RecordingSink recorded = new RecordingSink();
+    List<String> reported = new ArrayList<>();
     List<StepStats> steps = recorded.steps;
     List<EvalResult> evals = recorded.evals;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
@@ -85,11 +86,14 @@ class ControlLoopIT {
           }
         }
       };
-      ControlListener control = new ControlListener(new ControlGate(run, SIGNER, Duration.ofMinutes(2)), source, sink, "it-host");
+      ControlListener control = new ControlListener(new ControlGate(run, SIGNER, Duration.ofMinutes(2)), source, sink, "it-host",
+          reported::add);
       StepListener.RunEnd end = Training.run(config, Device.cpu(), Clock.systemUTC(), null,
           List.of(sender, control, new Training.SinkListener(sink), new Training.CheckpointListener()));
 
       assertThat(end.stopped()).isTrue();
+      assertThat(reported).hasSize(4);
+      assertThat(reported.get(1)).startsWith("applied INTERVENE seq=1").contains("at step 4: method grpo -> kl-cov");
       assertThat(end.lastStep()).isEqualTo(7);
       assertThat(steps).hasSize(16);
       assertThat(steps).filteredOn(s -> s.step() < 4).extracting(StepStats::method).containsOnly("grpo");
