@@ -1,6 +1,8 @@
 package dev.entropysentinel.cli;
 
+import dev.entropysentinel.alerting.cli.AlertingBenchCommand;
 import dev.entropysentinel.forecaster.cli.FitBenchCommand;
+import dev.entropysentinel.influx.cli.InfluxBenchCommand;
 import dev.entropysentinel.trainer.cli.TrainerBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +12,8 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print side-by-side ratios (see each subcommand).",
-    subcommands = {FitBenchCommand.class, TrainerBenchCommand.class})
+    subcommands = {AlertingBenchCommand.class, FitBenchCommand.class, InfluxBenchCommand.class, StreamsBench.class,
+      TrainerBenchCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

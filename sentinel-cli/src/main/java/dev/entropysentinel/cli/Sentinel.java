@@ -1,5 +1,6 @@
 package dev.entropysentinel.cli;
 
+import dev.entropysentinel.alerting.cli.AlertingCommand;
 import dev.entropysentinel.forecaster.cli.ReplayCommand;
 import dev.entropysentinel.kafka.embedded.BrokerCommand;
 import dev.entropysentinel.processor.ProcessCommand;
@@ -19,10 +20,13 @@ import picocli.CommandLine.Command;
     description = "Entropy Sentinel: watches the policy entropy of RL runs of language models, fits the "
         + "entropy-performance law R = -a*exp(H) + b online, forecasts the ceiling and stops runs that will plateau.",
     subcommands = {
+      AlertingCommand.class,
       BrokerCommand.class,
       BenchCommand.class,
       ProcessCommand.class,
       ReplayCommand.class,
+      SinkCommand.class,
+      TopicCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -58,4 +58,22 @@ class SentinelCommandLineTest {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString()).contains("Missing subcommand");
   }
+
+  @Test
+  void everyBenchmarkHasHelp() {
+    for (String name : Sentinel.commandLine().getSubcommands().get("bench").getSubcommands().keySet()) {
+      StringWriter help = new StringWriter();
+      CommandLine cli = Sentinel.commandLine();
+      cli.setOut(new PrintWriter(help, true));
+      assertThat(cli.execute("bench", name, "--help")).as(name).isZero();
+      assertThat(help.toString()).as(name).contains("Usage: sentinel bench " + name);
+    }
+    assertThat(Sentinel.commandLine().getSubcommands().get("bench").getSubcommands()).containsKey("streams");
+  }
+
+  @Test
+  void aBadBenchmarkFlagExitsTwoNamingTheFlag() {
+    assertThat(run("bench", "streams", "--rounds", "3", "--max-rounds", "2")).isEqualTo(2);
+    assertThat(err.toString()).contains("--max-rounds must be >= --rounds (3), was 2");
+  }
 }

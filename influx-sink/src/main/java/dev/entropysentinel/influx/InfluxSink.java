@@ -1,0 +1,352 @@
+package dev.entropysentinel.influx;
+
+import dev.entropysentinel.influx.internal.EvalJoin;
+import dev.entropysentinel.influx.internal.MergedStep;
+import dev.entropysentinel.influx.internal.StepMerger;
+import dev.entropysentinel.schemas.DeadLetter;
+import dev.entropysentinel.schemas.Forecast;
+import dev.entropysentinel.schemas.InvalidRecordException;
+import dev.entropysentinel.schemas.Topics;
+import dev.entropysentinel.schemas.WireSerde;
+import io.github.resilience4j.core.IntervalFunction;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.influxdb.dto.Point;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies Sentinel's topics into InfluxDB for Grafana: runs, merged steps, forecasts, evals, alerts
+ * and decisions ({@link Measurements}). Points wait in a bounded buffer and are written in batches
+ * by a writer thread (reading and parsing go on meanwhile);
+ * when influxd is down the buffer keeps them and writes are retried with exponential backoff and
+ * jitter; once the buffer is full the sink stops reading (Kafka holds the rest). Offsets are
+ * committed only after the points of every record before them are written, so a crash or an
+ * outage loses nothing; replays write the same points again, which overwrite themselves.
+ */
+public final class InfluxSink implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InfluxSink.class);
+  private static final Duration POLL = Duration.ofMillis(50);
+  /** How long an eval waits for its step's entropy and a fit (both normally follow within seconds). */
+  private static final long EVAL_MAX_WAIT_MS = 30_000;
+  /** The topics read; each record is keyed by run, so all ranks of a run's step share a partition. */
+  public static final List<String> TOPICS = List.of(Topics.RUNS, Topics.STEP_STATS, Topics.EVALS, Topics.FORECASTS, Topics.ALERTS, Topics.CONTROL);
+
+  private final InfluxSinkConfig config;
+  private final PointWriter writer;
+  private final Clock clock;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> dlq;
+  private final StepMerger merger;
+  private final IntervalFunction backoff;
+  private final List<Point> buffer = new ArrayList<>();
+  private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final EvalJoin evals;
+  private final Thread loop;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicLong read = new AtomicLong();
+  private final AtomicLong unreadable = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong failedWrites = new AtomicLong();
+  private volatile int buffered;
+  private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "influx-writer");
+    t.setDaemon(true);
+    return t;
+  });
+  /** The write the writer thread is doing, if any; only the consumer thread touches it. */
+  private WriteJob inFlight;
+  private int failuresInARow;
+  private long nextAttemptMs;
+  private long lastFlushMs;
+  private volatile boolean closing;
+  private volatile Throwable failure;
+
+  /** Points handed to the writer thread and the commit positions they complete. */
+  private record WriteJob(List<Point> points, Map<TopicPartition, Long> positions, Future<?> done) {}
+
+  private InfluxSink(InfluxSinkConfig config, PointWriter writer, String bootstrapServers, String groupId, Clock clock) {
+    this.config = config;
+    this.writer = writer;
+    this.clock = clock;
+    this.merger = new StepMerger(config.maxPendingSteps());
+    this.evals = new EvalJoin(EVAL_MAX_WAIT_MS, 100_000);
+    this.backoff = IntervalFunction.ofExponentialRandomBackoff(config.initialBackoff(), 2.0, 0.5, config.maxBackoff());
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(Math.max(500, config.batchSize())));
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    this.consumer = new KafkaConsumer<>(c);
+    this.dlq = new KafkaProducer<>(p);
+    this.loop = new Thread(this::run, "influx-sink");
+  }
+
+  /**
+   * Starts reading in a background thread.
+   *
+   * @param writer where points go ({@link InfluxWriter}); closed with the sink
+   */
+  public static InfluxSink start(InfluxSinkConfig config, PointWriter writer, String bootstrapServers, String groupId, Clock clock) {
+    InfluxSink sink = new InfluxSink(config, writer, bootstrapServers, groupId, clock);
+    sink.loop.start();
+    return sink;
+  }
+
+  private void run() {
+    try {
+      consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+          flush(true);
+          merger.forget(revoked);
+          evals.forget(revoked);
+          revoked.forEach(nextOffsets::remove);
+          revoked.forEach(committed::remove);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {}
+      });
+      lastFlushMs = clock.millis();
+      while (!closing) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+          handle(r);
+        }
+        addEvals(evals.expire(clock.millis()));
+        flush(false);
+        if (buffered >= config.bufferCapacity()) {
+          consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+          consumer.resume(consumer.paused());
+        }
+      }
+    } catch (WakeupException e) {
+      if (!closing) {
+        failure = e;
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+      LOG.error("influx sink stopped: {}", e.getMessage(), e);
+    } finally {
+      try {
+        flush(true);
+      } catch (RuntimeException e) {
+        LOG.warn("final flush failed ({}); uncommitted records will be written again on restart", e.getMessage());
+      }
+      stopped.countDown();
+    }
+  }
+
+  private void handle(ConsumerRecord<byte[], byte[]> r) {
+    read.incrementAndGet();
+    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    nextOffsets.put(tp, r.offset() + 1);
+    try {
+      switch (r.topic()) {
+        case Topics.RUNS -> buffer.add(Measurements.run(WireSerde.runs().deserialize(r.topic(), r.value())));
+        case Topics.STEP_STATS -> {
+          for (MergedStep s : merger.add(WireSerde.stepStats().deserialize(r.topic(), r.value()), tp, r.offset())) {
+            buffer.add(Measurements.step(s));
+            addEvals(evals.step(s, clock.millis()));
+          }
+        }
+        case Topics.FORECASTS -> {
+          Forecast f = WireSerde.forecasts().deserialize(r.topic(), r.value());
+          buffer.add(Measurements.forecast(f));
+          addEvals(evals.forecast(f, clock.millis()));
+        }
+        case Topics.EVALS -> addEvals(evals.eval(WireSerde.evals().deserialize(r.topic(), r.value()), tp, r.offset(), clock.millis()));
+        case Topics.ALERTS -> buffer.add(Measurements.alert(WireSerde.alerts().deserialize(r.topic(), r.value())));
+        case Topics.CONTROL -> buffer.add(Measurements.decision(WireSerde.control().deserialize(r.topic(), r.value())));
+        default -> throw new InvalidRecordException("$", "topic " + r.topic() + " is not one the sink reads");
+      }
+    } catch (InvalidRecordException e) {
+      unreadable.incrementAndGet();
+      park(r, "influx sink cannot read the record: " + e.getMessage());
+    }
+    updateBuffered();
+  }
+
+  private void addEvals(List<EvalJoin.Joined> ready) {
+    ready.forEach(j -> buffer.add(Measurements.eval(j)));
+  }
+
+  /**
+   * Hands the whole buffer to the writer thread when a batch is full, the flush interval passed,
+   * or {@code force} (which also waits for it), so parsing the next records overlaps influxd's
+   * work. One write job at a time; when it succeeds the offsets it covers are committed, when it
+   * fails its points go back to the front of the buffer and the next attempt waits a backoff.
+   */
+  private void flush(boolean force) {
+    long now = clock.millis();
+    if (inFlight != null) {
+      if (!force && !inFlight.done().isDone()) {
+        return;
+      }
+      WriteJob job = inFlight;
+      inFlight = null;
+      finish(job, now);
+    }
+    if (buffer.isEmpty()) {
+      commit(positions());
+      return;
+    }
+    boolean due = force || buffer.size() >= config.batchSize() || now - lastFlushMs >= config.flushInterval().toMillis();
+    if (!due || (!force && now < nextAttemptMs)) {
+      return;
+    }
+    lastFlushMs = now;
+    List<Point> points = new ArrayList<>(buffer);
+    buffer.clear();
+    Future<?> done = io.submit(() -> {
+      for (int i = 0; i < points.size(); i += config.batchSize()) {
+        writer.write(points.subList(i, Math.min(points.size(), i + config.batchSize())));
+      }
+    });
+    WriteJob job = new WriteJob(points, positions(), done);
+    if (force) {
+      finish(job, now);
+    } else {
+      inFlight = job;
+      updateBuffered();
+    }
+  }
+
+  private void finish(WriteJob job, long now) {
+    try {
+      job.done().get();
+      written.addAndGet(job.points().size());
+      if (failuresInARow > 0) {
+        LOG.info("influxd at {} is back after {} failed attempts; the buffered points are written", config.url(), failuresInARow);
+        failuresInARow = 0;
+      }
+      commit(job.positions());
+    } catch (ExecutionException e) {
+      buffer.addAll(0, job.points());
+      failedWrites.incrementAndGet();
+      failuresInARow++;
+      long wait = backoff.apply(failuresInARow);
+      nextAttemptMs = now + wait;
+      if (failuresInARow == 1 || failuresInARow % 10 == 0) {
+        LOG.warn("influxd at {} did not take {} points ({}); keeping them (buffer {}/{}), attempt {} failed, next in {} ms",
+            config.url(), job.points().size(), e.getCause().getMessage(), buffer.size(), config.bufferCapacity(), failuresInARow, wait);
+      }
+    } catch (InterruptedException e) {
+      buffer.addAll(0, job.points());
+      Thread.currentThread().interrupt();
+    }
+    updateBuffered();
+  }
+
+  private void updateBuffered() {
+    buffered = buffer.size() + (inFlight == null ? 0 : inFlight.points().size());
+  }
+
+  /** Per partition: the first offset whose points are not all in the buffer or written yet. */
+  private Map<TopicPartition, Long> positions() {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    nextOffsets.forEach((tp, next) -> {
+      long position = next;
+      for (Long open : new Long[] {merger.firstOpenOffset(tp), evals.firstOpenOffset(tp)}) {
+        position = open == null ? position : Math.min(position, open);
+      }
+      out.put(tp, position);
+    });
+    return out;
+  }
+
+  private void commit(Map<TopicPartition, Long> positions) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    positions.forEach((tp, position) -> {
+      if (nextOffsets.containsKey(tp) && !position.equals(committed.get(tp))) {
+        offsets.put(tp, new OffsetAndMetadata(position));
+      }
+    });
+    if (!offsets.isEmpty()) {
+      consumer.commitSync(offsets);
+      offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+    }
+  }
+
+  private void park(ConsumerRecord<byte[], byte[]> r, String reason) {
+    DeadLetter letter = DeadLetter.of(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), reason);
+    try {
+      dlq.send(new ProducerRecord<>(Topics.DLQ, r.key(), WireSerde.deadLetters().serialize(Topics.DLQ, letter))).get(30, TimeUnit.SECONDS);
+      LOG.warn("parked {}-{}@{} on {}: {}", r.topic(), r.partition(), r.offset(), Topics.DLQ, reason);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while parking " + r.topic() + "-" + r.partition() + "@" + r.offset(), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot park " + r.topic() + "-" + r.partition() + "@" + r.offset() + " on "
+          + Topics.DLQ + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A snapshot of the counters. */
+  public SinkStats stats() {
+    return new SinkStats(read.get(), unreadable.get(), written.get(), buffered, failedWrites.get());
+  }
+
+  /** Blocks until the sink stops (after {@link #close()} or a fatal error, which is rethrown). */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+    if (failure != null) {
+      throw new IllegalStateException("influx sink stopped: " + failure.getMessage(), failure);
+    }
+  }
+
+  /** Stops reading, tries a last write and commit, and closes the consumer and the writer. */
+  @Override
+  public void close() {
+    closing = true;
+    consumer.wakeup();
+    try {
+      if (!stopped.await(30, TimeUnit.SECONDS)) {
+        LOG.warn("the influx sink did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    io.shutdownNow();
+    consumer.close();
+    dlq.close();
+    writer.close();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.entropysentinel.processor.bench;
+
+import dev.entropysentinel.forecaster.MonitorConfig;
+import dev.entropysentinel.processor.Policy;
+import dev.entropysentinel.processor.ProcessorApp;
+import dev.entropysentinel.processor.ProcessorConfig;
+import dev.entropysentinel.processor.ProcessorSettings;
+import dev.entropysentinel.schemas.CommandSigner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * One real processor instance ({@link ProcessorApp}: the production topology, exactly_once_v2,
+ * RocksDB stores with changelogs, HTTP API) for one measurement: a fresh application id and state
+ * directory, starting at given input offsets so it sees exactly the measurement's records.
+ */
+final class BenchProcessor implements AutoCloseable {
+  /** Partitions of Sentinel topics the processor creates when missing (an external broker without them). */
+  private static final int PARTITIONS = 3;
+
+  private final ProcessorApp app;
+  private final Path stateDir;
+
+  private BenchProcessor(ProcessorApp app, Path stateDir) {
+    this.app = app;
+    this.stateDir = stateDir;
+  }
+
+  /** The processor's defaults with policy INTERVENE and collapse below 60% of the starting entropy, acting (not advice). */
+  static ProcessorSettings intervening(CommandSigner signer) {
+    MonitorConfig d = MonitorConfig.ofDefaults();
+    return ProcessorSettings.ofDefaults(signer).withPolicy(Policy.INTERVENE).withMonitor(new MonitorConfig(
+        d.smoothingSteps(), 0.6, d.explosionFactor(), d.sustainSteps(), d.hysteresis(), d.fitTolerance(),
+        d.maxForgone(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(), d.interventionChanges(), false));
+  }
+
+  /** Starts an instance reading from {@code from} and waits until its stream threads run. */
+  static BenchProcessor start(BenchKafka kafka, String applicationId, int threads, Duration commitInterval,
+      ProcessorSettings settings, Map<TopicPartition, Long> from) {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("sentinel-bench-streams-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a state directory for the benchmark's processor", e);
+    }
+    kafka.startGroupAt(applicationId, from);
+    ProcessorApp app = ProcessorApp.start(new ProcessorConfig(kafka.bootstrap(), applicationId, dir, "127.0.0.1", 0, threads,
+        commitInterval, PARTITIONS, settings));
+    BenchProcessor processor = new BenchProcessor(app, dir);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (app.streams().state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || app.streams().state().hasCompletedShutdown()) {
+        processor.close();
+        throw new IllegalStateException("the processor did not reach RUNNING within 60 s (state "
+            + app.streams().state() + ")");
+      }
+      LockSupport.parkNanos(5_000_000);
+    }
+    return processor;
+  }
+
+  /** Input records its stream threads have processed so far (Streams' own thread metric). */
+  long processed() {
+    double total = 0;
+    for (var e : app.streams().metrics().entrySet()) {
+      if (e.getKey().name().equals("process-total") && e.getKey().group().equals("stream-thread-metrics")) {
+        total += ((Number) e.getValue().metricValue()).doubleValue();
+      }
+    }
+    return (long) total;
+  }
+
+  String applicationId() {
+    return app.config().applicationId();
+  }
+
+  @Override
+  public void close() {
+    app.close();
+    try (Stream<Path> files = Files.walk(stateDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temporary directory is harmless
+    }
+  }
+}
