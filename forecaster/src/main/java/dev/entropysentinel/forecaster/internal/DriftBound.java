@@ -24,8 +24,8 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  *       each at confidence {@code 1 - (1 - 0.95) / 2} (Bonferroni), so the chosen bound still holds at
  *       {@value #CONFIDENCE} under a log-linear drift, which every window estimates without bias. Why two:
  *       on a curve that saturates, the 2x window reaches back into the end of the rise, whose log-slope is
- *       steeper than the plateau's, and inflates the bound (the 0.5B log at step 289: 0.015 vs 0.007 from
- *       the 1x window); the 1x window alone is too noisy and, tested at every validation, let synthetic
+ *       steeper than the plateau's, and inflates the bound (the 0.5B log at step 299, each at 97.5%: 0.016
+ *       from the 2x window since step 139, 0.008 from the 1x one since step 199); the 1x window alone is too noisy and, tested at every validation, let synthetic
  *       slow-drift runs stop with 0.011 still ahead; the 2x window keeps those safe.
  * </ul>
  *
