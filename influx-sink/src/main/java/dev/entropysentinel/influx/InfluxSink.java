@@ -11,6 +11,7 @@ import dev.entropysentinel.schemas.WireSerde;
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -81,16 +82,30 @@ public final class InfluxSink implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  /** The write the writer thread is doing, if any; only the consumer thread touches it. */
-  private WriteJob inFlight;
+  /** Batches cut from the buffer, in read order, waiting for the writer thread; consumer thread only. */
+  private final ArrayDeque<Batch> sealed = new ArrayDeque<>();
+  /** Batches handed to the writer thread, in order (it writes them in that order); consumer thread only. */
+  private final ArrayDeque<WriteJob> inFlight = new ArrayDeque<>();
+  /** Points in {@link #sealed} and {@link #inFlight}. */
+  private int pendingPoints;
   private int failuresInARow;
   private long nextAttemptMs;
-  private long lastFlushMs;
+  private long lastSealMs;
   private volatile boolean closing;
   private volatile Throwable failure;
 
-  /** Points handed to the writer thread and the commit positions they complete. */
-  private record WriteJob(List<Point> points, Map<TopicPartition, Long> positions, Future<?> done) {}
+  /**
+   * Batches queued on the writer thread while one is being written: with a second one queued the
+   * writer never waits for the consumer thread to notice a finished write, commit and hand over
+   * the next batch.
+   */
+  private static final int MAX_IN_FLIGHT = 2;
+
+  /** Points to write in one go and the commit positions they complete (every record before them is written or in an earlier batch). */
+  private record Batch(List<Point> points, Map<TopicPartition, Long> positions) {}
+
+  /** A batch handed to the writer thread. */
+  private record WriteJob(Batch batch, Future<?> done) {}
 
   private InfluxSink(InfluxSinkConfig config, PointWriter writer, String bootstrapServers, String groupId, Clock clock) {
     this.config = config;
@@ -144,7 +159,7 @@ public final class InfluxSink implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {}
       });
-      lastFlushMs = clock.millis();
+      lastSealMs = clock.millis();
       while (!closing) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
           handle(r);
@@ -201,6 +216,10 @@ public final class InfluxSink implements AutoCloseable {
       unreadable.incrementAndGet();
       park(r, "influx sink cannot read the record: " + e.getMessage());
     }
+    if (buffer.size() >= config.batchSize()) {
+      seal(clock.millis()); // a full batch goes to the writer at once, not after the rest of the poll is parsed
+      drain(false);
+    }
     updateBuffered();
   }
 
@@ -209,74 +228,116 @@ public final class InfluxSink implements AutoCloseable {
   }
 
   /**
-   * Hands the whole buffer to the writer thread when a batch is full, the flush interval passed,
-   * or {@code force} (which also waits for it), so parsing the next records overlaps influxd's
-   * work. One write job at a time; when it succeeds the offsets it covers are committed, when it
-   * fails its points go back to the front of the buffer and the next attempt waits a backoff.
+   * Cuts the buffer into a batch when it holds a batch's worth, when the flush interval passed, or
+   * when {@code force}d (which also writes everything and waits), then keeps the writer thread fed
+   * ({@link #drain}). Parsing goes on while influxd works.
    */
   private void flush(boolean force) {
     long now = clock.millis();
-    if (inFlight != null) {
-      if (!force && !inFlight.done().isDone()) {
-        return;
-      }
-      WriteJob job = inFlight;
-      inFlight = null;
-      finish(job, now);
+    if (!buffer.isEmpty() && (force || buffer.size() >= config.batchSize() || now - lastSealMs >= config.flushInterval().toMillis())) {
+      seal(now);
     }
-    if (buffer.isEmpty()) {
-      commit(positions());
-      return;
-    }
-    boolean due = force || buffer.size() >= config.batchSize() || now - lastFlushMs >= config.flushInterval().toMillis();
-    if (!due || (!force && now < nextAttemptMs)) {
-      return;
-    }
-    lastFlushMs = now;
-    List<Point> points = new ArrayList<>(buffer);
-    buffer.clear();
-    Future<?> done = io.submit(() -> {
-      for (int i = 0; i < points.size(); i += config.batchSize()) {
-        writer.write(points.subList(i, Math.min(points.size(), i + config.batchSize())));
-      }
-    });
-    WriteJob job = new WriteJob(points, positions(), done);
-    if (force) {
-      finish(job, now);
-    } else {
-      inFlight = job;
-      updateBuffered();
-    }
-  }
-
-  private void finish(WriteJob job, long now) {
-    try {
-      job.done().get();
-      written.addAndGet(job.points().size());
-      if (failuresInARow > 0) {
-        LOG.info("influxd at {} is back after {} failed attempts; the buffered points are written", config.url(), failuresInARow);
-        failuresInARow = 0;
-      }
-      commit(job.positions());
-    } catch (ExecutionException e) {
-      buffer.addAll(0, job.points());
-      failedWrites.incrementAndGet();
-      failuresInARow++;
-      long wait = backoff.apply(failuresInARow);
-      nextAttemptMs = now + wait;
-      if (failuresInARow == 1 || failuresInARow % 10 == 0) {
-        LOG.warn("influxd at {} did not take {} points ({}); keeping them (buffer {}/{}), attempt {} failed, next in {} ms",
-            config.url(), job.points().size(), e.getCause().getMessage(), buffer.size(), config.bufferCapacity(), failuresInARow, wait);
-      }
-    } catch (InterruptedException e) {
-      buffer.addAll(0, job.points());
-      Thread.currentThread().interrupt();
+    drain(force);
+    if (buffer.isEmpty() && sealed.isEmpty() && inFlight.isEmpty()) {
+      commit(positions(), force); // records that made no point (parked, or waiting in the merger) still move the commit
     }
     updateBuffered();
   }
 
+  private void seal(long now) {
+    sealed.addLast(new Batch(new ArrayList<>(buffer), positions()));
+    pendingPoints += buffer.size();
+    buffer.clear();
+    lastSealMs = now;
+  }
+
+  /**
+   * Finishes the writes that are done, in order (committing each batch's positions), and hands
+   * sealed batches to the writer thread, up to {@link #MAX_IN_FLIGHT} at a time (one while influxd
+   * is failing, and none before the backoff has passed). {@code force} waits for every write and
+   * ignores the backoff; it stops at the first failure.
+   */
+  private void drain(boolean force) {
+    while (true) {
+      while (!inFlight.isEmpty() && (force || inFlight.peekFirst().done().isDone())) {
+        if (!finish(inFlight.pollFirst(), force) && force) {
+          return;
+        }
+      }
+      int limit = failuresInARow > 0 ? 1 : MAX_IN_FLIGHT;
+      while (!sealed.isEmpty() && inFlight.size() < limit && (force || clock.millis() >= nextAttemptMs)) {
+        Batch batch = sealed.pollFirst();
+        inFlight.addLast(new WriteJob(batch, io.submit(() -> write(batch.points()))));
+      }
+      if (!force || (inFlight.isEmpty() && sealed.isEmpty())) {
+        return;
+      }
+    }
+  }
+
+  private void write(List<Point> points) {
+    for (int i = 0; i < points.size(); i += config.batchSize()) {
+      writer.write(points.subList(i, Math.min(points.size(), i + config.batchSize())));
+    }
+  }
+
+  /**
+   * Waits for a write; on success commits its positions. On failure its batch and every later one
+   * (once their writes ended, whatever the outcome: points are idempotent) go back to the front of
+   * the sealed queue in order, and the next attempt waits a backoff.
+   *
+   * @return whether the write succeeded
+   */
+  private boolean finish(WriteJob job, boolean sync) {
+    try {
+      job.done().get();
+      pendingPoints -= job.batch().points().size();
+      written.addAndGet(job.batch().points().size());
+      if (failuresInARow > 0) {
+        LOG.info("influxd at {} is back after {} failed attempts; the buffered points are written", config.url(), failuresInARow);
+        failuresInARow = 0;
+      }
+      commit(job.batch().positions(), sync);
+      return true;
+    } catch (ExecutionException e) {
+      requeue(job);
+      failedWrites.incrementAndGet();
+      failuresInARow++;
+      long wait = backoff.apply(failuresInARow);
+      nextAttemptMs = clock.millis() + wait;
+      if (failuresInARow == 1 || failuresInARow % 10 == 0) {
+        LOG.warn("influxd at {} did not take {} points ({}); keeping them (buffer {}/{}), attempt {} failed, next in {} ms",
+            config.url(), job.batch().points().size(), e.getCause().getMessage(), buffer.size() + pendingPoints,
+            config.bufferCapacity(), failuresInARow, wait);
+      }
+    } catch (InterruptedException e) {
+      requeue(job);
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  private void requeue(WriteJob failed) {
+    List<Batch> back = new ArrayList<>();
+    back.add(failed.batch());
+    while (!inFlight.isEmpty()) {
+      WriteJob later = inFlight.pollFirst();
+      try {
+        later.done().get();
+      } catch (ExecutionException ignored) {
+        // written again with the failed batch
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      back.add(later.batch());
+    }
+    for (int i = back.size() - 1; i >= 0; i--) {
+      sealed.addFirst(back.get(i));
+    }
+  }
+
   private void updateBuffered() {
-    buffered = buffer.size() + (inFlight == null ? 0 : inFlight.points().size());
+    buffered = buffer.size() + pendingPoints;
   }
 
   /** Per partition: the first offset whose points are not all in the buffer or written yet. */
@@ -292,7 +353,8 @@ public final class InfluxSink implements AutoCloseable {
     return out;
   }
 
-  private void commit(Map<TopicPartition, Long> positions) {
+  /** Commits where they moved; asynchronously while running (the next poll completes it), synchronously when {@code sync}. */
+  private void commit(Map<TopicPartition, Long> positions, boolean sync) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     positions.forEach((tp, position) -> {
       if (nextOffsets.containsKey(tp) && !position.equals(committed.get(tp))) {
@@ -300,7 +362,15 @@ public final class InfluxSink implements AutoCloseable {
       }
     });
     if (!offsets.isEmpty()) {
-      consumer.commitSync(offsets);
+      if (sync) {
+        consumer.commitSync(offsets);
+      } else {
+        consumer.commitAsync(offsets, (done, e) -> {
+          if (e != null) {
+            LOG.warn("committing {} failed ({}); those records are written again after a restart", done, e.getMessage());
+          }
+        });
+      }
       offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
     }
   }
