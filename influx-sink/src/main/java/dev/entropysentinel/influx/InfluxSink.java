@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -44,8 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies Sentinel's topics into InfluxDB for Grafana: runs, merged steps, forecasts, evals, alerts
- * and decisions ({@link Measurements}). Points wait in a bounded buffer and are written in batches
- * by a writer thread (reading and parsing go on meanwhile);
+ * and decisions ({@link Measurements}). Points wait in a bounded buffer and are written in batches,
+ * a pipeline: the consumer thread reads and parses, an encoder thread turns the next batch into
+ * line protocol while a writer thread sends the previous one (one request at a time, in order);
  * when influxd is down the buffer keeps them and writes are retried with exponential backoff and
  * jitter; once the buffer is full the sink stops reading (Kafka holds the rest). Offsets are
  * committed only after the points of every record before them are written, so a crash or an
@@ -77,14 +79,12 @@ public final class InfluxSink implements AutoCloseable {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong failedWrites = new AtomicLong();
   private volatile int buffered;
-  private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "influx-writer");
-    t.setDaemon(true);
-    return t;
-  });
-  /** Batches cut from the buffer, in read order, waiting for the writer thread; consumer thread only. */
+  /** Encodes batches (line protocol: most of a write's CPU) ahead of {@link #io}, which sends them one at a time, in order. */
+  private final ExecutorService encoder = daemonThread("influx-encoder");
+  private final ExecutorService io = daemonThread("influx-writer");
+  /** Batches cut from the buffer, in read order, waiting to be written; consumer thread only. */
   private final ArrayDeque<Batch> sealed = new ArrayDeque<>();
-  /** Batches handed to the writer thread, in order (it writes them in that order); consumer thread only. */
+  /** Batches being encoded or written, in order (they are written in that order); consumer thread only. */
   private final ArrayDeque<WriteJob> inFlight = new ArrayDeque<>();
   /** Points in {@link #sealed} and {@link #inFlight}. */
   private int pendingPoints;
@@ -95,16 +95,16 @@ public final class InfluxSink implements AutoCloseable {
   private volatile Throwable failure;
 
   /**
-   * Batches queued on the writer thread while one is being written: with a second one queued the
-   * writer never waits for the consumer thread to notice a finished write, commit and hand over
-   * the next batch.
+   * Batches handed over at once: one being sent, the next encoded meanwhile, one more queued, so
+   * influxd never waits for the sink's CPU work (parsing, encoding) nor for the consumer thread to
+   * notice a finished write.
    */
-  private static final int MAX_IN_FLIGHT = 2;
+  private static final int MAX_IN_FLIGHT = 3;
 
   /** Points to write in one go and the commit positions they complete (every record before them is written or in an earlier batch). */
   private record Batch(List<Point> points, Map<TopicPartition, Long> positions) {}
 
-  /** A batch handed to the writer thread. */
+  /** A batch handed to the encoder and writer threads. */
   private record WriteJob(Batch batch, Future<?> done) {}
 
   private InfluxSink(InfluxSinkConfig config, PointWriter writer, String bootstrapServers, String groupId, Clock clock) {
@@ -229,7 +229,7 @@ public final class InfluxSink implements AutoCloseable {
 
   /**
    * Cuts the buffer into a batch when it holds a batch's worth, when the flush interval passed, or
-   * when {@code force}d (which also writes everything and waits), then keeps the writer thread fed
+   * when {@code force}d (which also writes everything and waits), then keeps the writer fed
    * ({@link #drain}). Parsing goes on while influxd works.
    */
   private void flush(boolean force) {
@@ -253,7 +253,7 @@ public final class InfluxSink implements AutoCloseable {
 
   /**
    * Finishes the writes that are done, in order (committing each batch's positions), and hands
-   * sealed batches to the writer thread, up to {@link #MAX_IN_FLIGHT} at a time (one while influxd
+   * sealed batches to the encoder and writer, up to {@link #MAX_IN_FLIGHT} at a time (one while influxd
    * is failing, and none before the backoff has passed). {@code force} waits for every write and
    * ignores the backoff; it stops at the first failure.
    */
@@ -267,7 +267,8 @@ public final class InfluxSink implements AutoCloseable {
       int limit = failuresInARow > 0 ? 1 : MAX_IN_FLIGHT;
       while (!sealed.isEmpty() && inFlight.size() < limit && (force || clock.millis() >= nextAttemptMs)) {
         Batch batch = sealed.pollFirst();
-        inFlight.addLast(new WriteJob(batch, io.submit(() -> write(batch.points()))));
+        inFlight.addLast(new WriteJob(batch, CompletableFuture.supplyAsync(() -> encode(batch.points()), encoder)
+            .thenAcceptAsync(bodies -> bodies.forEach(writer::write), io)));
       }
       if (!force || (inFlight.isEmpty() && sealed.isEmpty())) {
         return;
@@ -275,10 +276,21 @@ public final class InfluxSink implements AutoCloseable {
     }
   }
 
-  private void write(List<Point> points) {
+  /** One request body per {@code batchSize} points. */
+  private List<String> encode(List<Point> points) {
+    List<String> bodies = new ArrayList<>();
     for (int i = 0; i < points.size(); i += config.batchSize()) {
-      writer.write(points.subList(i, Math.min(points.size(), i + config.batchSize())));
+      bodies.add(writer.encode(points.subList(i, Math.min(points.size(), i + config.batchSize()))));
     }
+    return bodies;
+  }
+
+  private static ExecutorService daemonThread(String name) {
+    return Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
@@ -414,6 +426,7 @@ public final class InfluxSink implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    encoder.shutdownNow();
     io.shutdownNow();
     consumer.close();
     dlq.close();

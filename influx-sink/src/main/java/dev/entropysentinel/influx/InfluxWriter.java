@@ -32,14 +32,34 @@ public final class InfluxWriter implements PointWriter {
     this.database = database;
   }
 
+  /** The raw influxdb-java batch write ({@code InfluxDB.write(BatchPoints)}), which encodes and sends in one call. */
   @Override
   public void write(List<Point> points) {
+    BatchPoints batch = batch(points);
+    send(() -> influx.write(batch));
+  }
+
+  @Override
+  public String encode(List<Point> points) {
+    return batch(points).lineProtocol();
+  }
+
+  /** The same request {@link #write(List)} makes, with a body encoded beforehand. */
+  @Override
+  public void write(String encoded) {
+    send(() -> influx.write(database, null, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS, encoded));
+  }
+
+  private BatchPoints batch(List<Point> points) {
+    return BatchPoints.database(database).precision(TimeUnit.MILLISECONDS).points(points).build();
+  }
+
+  private void send(Runnable request) {
     if (!databaseReady) {
       createDatabase();
     }
-    BatchPoints batch = BatchPoints.database(database).precision(TimeUnit.MILLISECONDS).points(points).build();
     try {
-      influx.write(batch);
+      request.run();
     } catch (RuntimeException e) {
       if (String.valueOf(e.getMessage()).contains("database not found")) {
         databaseReady = false;
