@@ -192,10 +192,56 @@ class InfluxSinkIT {
     assertThat(counts()).isEqualTo(before);
   }
 
+  @Test
+  @Order(5)
+  void batchesWrittenWhileEarlierOnesFailAreWrittenAgainInOrderAndNoneIsLost() throws Exception {
+    String db = "sentinel_it_flaky";
+    InfluxSinkConfig config = InfluxSinkConfig.of(influxd.url(), db).withBatchSize(10).withFlushInterval(Duration.ofMillis(100))
+        .withBackoff(Duration.ofMillis(20), Duration.ofMillis(50));
+    FailingEveryThirdWrite writer = new FailingEveryThirdWrite(new InfluxWriter(influxd.url(), db, null, null));
+    Map<String, Long> expected = counts();
+    long points = expected.values().stream().mapToLong(Long::longValue).sum();
+    try (InfluxSink flaky = InfluxSink.start(config, writer, broker.bootstrapServers(), "it-flaky", Clock.systemUTC())) {
+      await().atMost(ofSeconds(60)).until(() -> flaky.stats().written() >= points && flaky.stats().buffered() == 0);
+      assertThat(flaky.stats().written()).as("each point counted once, when its batch is finally written").isEqualTo(points);
+      assertThat(flaky.stats().failedWrites()).isGreaterThan(5);
+    }
+    assertThat(counts(db)).isEqualTo(expected);
+  }
+
+  /** The real writer, except that every third request fails before reaching influxd. */
+  private record FailingEveryThirdWrite(InfluxWriter delegate, java.util.concurrent.atomic.AtomicInteger calls) implements PointWriter {
+    FailingEveryThirdWrite(InfluxWriter delegate) {
+      this(delegate, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    @Override
+    public String encode(List<org.influxdb.dto.Point> points) {
+      return delegate.encode(points);
+    }
+
+    @Override
+    public void write(String encoded) {
+      if (calls.incrementAndGet() % 3 == 0) {
+        throw new IllegalStateException("injected failure");
+      }
+      delegate.write(encoded);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
   static Map<String, Long> counts() {
+    return counts(DB);
+  }
+
+  static Map<String, Long> counts(String db) {
     Map<String, Long> out = new TreeMap<>();
     for (String m : List.of("run", "step", "forecast", "eval", "alert", "decision")) {
-      QueryResult r = query("SELECT count(\"step\") FROM \"" + m + "\"");
+      QueryResult r = query("SELECT count(\"step\") FROM \"" + m + "\"", db);
       List<QueryResult.Series> series = r.getResults().get(0).getSeries();
       out.put(m, series == null ? 0L : ((Double) series.get(0).getValues().get(0).get(1)).longValue());
     }
@@ -203,8 +249,12 @@ class InfluxSinkIT {
   }
 
   static QueryResult query(String influxQl) {
+    return query(influxQl, DB);
+  }
+
+  static QueryResult query(String influxQl, String db) {
     InfluxDB client = queries.client();
-    QueryResult r = client.query(new Query(influxQl, DB));
+    QueryResult r = client.query(new Query(influxQl, db));
     if (r.hasError() || r.getResults().get(0).hasError()) {
       throw new AssertionError(influxQl + ": " + (r.hasError() ? r.getError() : r.getResults().get(0).getError()));
     }
