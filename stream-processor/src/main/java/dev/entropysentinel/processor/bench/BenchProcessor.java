@@ -40,7 +40,7 @@ final class BenchProcessor implements AutoCloseable {
     MonitorConfig d = MonitorConfig.ofDefaults();
     return ProcessorSettings.ofDefaults(signer).withPolicy(Policy.INTERVENE).withMonitor(new MonitorConfig(
         d.smoothingSteps(), 0.6, d.explosionFactor(), d.sustainSteps(), d.hysteresis(), d.fitTolerance(),
-        d.minRemainingGain(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(), d.interventionChanges(), false));
+        d.maxForgone(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(), d.interventionChanges(), false));
   }
 
   /** Starts an instance reading from {@code from} and waits until its stream threads run. */
