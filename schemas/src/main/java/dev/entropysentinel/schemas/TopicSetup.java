@@ -59,7 +59,10 @@ public final class TopicSetup {
     long deadline = System.nanoTime() + timeout.toNanos();
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    // The admin client refuses an API timeout below its request timeout: bound each request by the whole timeout.
+    int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000));
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
     try (Admin admin = Admin.create(p)) {
       for (NewTopic topic : topics) {
         try {

@@ -6,9 +6,7 @@ import ai.djl.Device;
 import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.StepStats;
 import dev.entropysentinel.trainer.model.Engines;
-import dev.entropysentinel.trainer.stats.StatsSink;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,22 +16,10 @@ class GrpoTrainingIT {
   void grpoCollapsesEntropyWhileValidationAccuracyRises() throws Exception {
     Engines.pytorch(2);
     TrainerConfig config = TrainerConfig.builder().runId("it-grpo").steps(30).evalEvery(30).evalSize(128).build();
-    List<StepStats> steps = new ArrayList<>();
-    List<EvalResult> evals = new ArrayList<>();
-    Training.run(config, Device.cpu(), new StatsSink() {
-      @Override
-      public void accept(StepStats stats) {
-        steps.add(stats);
-      }
-
-      @Override
-      public void accept(EvalResult eval) {
-        evals.add(eval);
-      }
-
-      @Override
-      public void close() {}
-    }, Clock.systemUTC(), null);
+    RecordingSink sink = new RecordingSink();
+    Training.run(config, Device.cpu(), sink, Clock.systemUTC(), null);
+    List<StepStats> steps = sink.steps;
+    List<EvalResult> evals = sink.evals;
 
     assertThat(steps).hasSize(30);
     double first = steps.get(0).entropyMean();

@@ -2,7 +2,17 @@ package dev.entropysentinel.trainer.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.entropysentinel.schemas.CommandSigner;
+import dev.entropysentinel.schemas.ControlParameters;
+import dev.entropysentinel.trainer.StepListener;
 import dev.entropysentinel.trainer.Training;
+import dev.entropysentinel.trainer.control.ControlGate;
+import dev.entropysentinel.trainer.control.ControlListener;
+import dev.entropysentinel.trainer.control.ControlSource;
+import dev.entropysentinel.trainer.control.KafkaControlSource;
+import dev.entropysentinel.trainer.emit.EmitterConfig;
+import dev.entropysentinel.trainer.emit.KafkaEmitter;
+import dev.entropysentinel.trainer.internal.Hosts;
 import dev.entropysentinel.trainer.TrainerConfig;
 import dev.entropysentinel.trainer.loss.CovScope;
 import dev.entropysentinel.trainer.loss.LossConfig;
@@ -15,6 +25,8 @@ import dev.entropysentinel.trainer.stats.StatsSink;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -33,7 +45,10 @@ import picocli.CommandLine.Option;
     description = "Trains a small transformer with RL on verifiable tasks (addition, sorting) and reports per-step "
         + "token statistics. Ratios are fractions of valid tokens (0.002 = 0.2%%).")
 public final class TrainCommand implements Callable<Integer> {
-  /** Config keys to the flags that set them, so validation errors name the flag. */
+  /**
+   * Config keys to the flags that set them, so validation errors name the flag; the loss
+   * parameters' flags come from the schemas vocabulary ({@link ControlParameters.Parameter#flag()}).
+   */
   private static final Map<String, String> FLAGS = Map.ofEntries(
       Map.entry("trainer.runId", "--run-id"), Map.entry("trainer.steps", "--steps"),
       Map.entry("trainer.promptsPerStep", "--prompts"), Map.entry("trainer.groupSize", "--group-size"),
@@ -48,15 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
       Map.entry("trainer.warmStartLearningRate", "--warm-start-lr"), Map.entry("trainer.checkpointEvery", "--checkpoint-every"),
       Map.entry("trainer.entropyChangeSample", "--dh-sample"),
       Map.entry("model.modelDim", "--model-dim"), Map.entry("model.heads", "--heads"), Map.entry("model.layers", "--layers"),
-      Map.entry("model.ffnMultiplier", "--ffn-multiplier"),
-      Map.entry("trainer.loss.epsLow", "--eps-low"), Map.entry("trainer.loss.epsHigh", "--eps-high"),
-      Map.entry("trainer.loss.clipCovRatio", "--clip-cov-ratio"), Map.entry("trainer.loss.clipCovLb", "--clip-cov-lb"),
-      Map.entry("trainer.loss.clipCovUb", "--clip-cov-ub"), Map.entry("trainer.loss.klCovRatio", "--kl-cov-ratio"),
-      Map.entry("trainer.loss.klCoef", "--kl-coef"), Map.entry("trainer.loss.steerWMin", "--steer-w-min"),
-      Map.entry("trainer.loss.steerWMax", "--steer-w-max"), Map.entry("trainer.loss.entropyCoef", "--entropy-coef"),
-      Map.entry("trainer.loss.refKlCoef", "--ref-kl-coef"), Map.entry("trainer.loss.targetEntropy", "--target-entropy"),
-      Map.entry("trainer.loss.entropyCoefDelta", "--entropy-coef-delta"),
-      Map.entry("trainer.loss.entropyCoefMax", "--entropy-coef-max"), Map.entry("trainer.loss.forkingRho", "--forking-rho"));
+      Map.entry("model.ffnMultiplier", "--ffn-multiplier"));
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -127,12 +134,31 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-every", description = "save every N steps (default 0: at the end only)") Integer checkpointEvery;
   @Option(names = "--resume", description = "continue from the checkpoint in DIR (same model sizes)") Path resume;
 
+  @Option(names = "--bootstrap", description = "Kafka bootstrap servers HOST:PORT: send run, step-stats and eval records "
+      + "there (through an on-disk spool, so an unreachable broker never stops training) and obey signed control commands "
+      + "for this run. With it, --checkpoint-dir defaults to FILE.checkpoint next to --out (STOP saves a checkpoint)")
+  String bootstrap;
+  @Option(names = "--secret-file", description = "file holding the control signing key (at least 16 bytes); without it the "
+      + "key comes from the environment variable " + CommandSigner.KEY_ENV + ", and without either control commands are not "
+      + "read (records are still sent)")
+  Path secretFile;
+  @Option(names = "--spool-dir", description = "directory of the record spool; a restart with the same directory sends what "
+      + "the broker had not acknowledged (default: FILE.spool next to --out, else RUN-ID.spool)")
+  Path spoolDir;
+  @Option(names = "--spool-max-bytes", defaultValue = "268435456", description = "bound on the spool's size on disk; when "
+      + "full, records are not spooled and this is reported (default ${DEFAULT-VALUE} = 256 MiB)")
+  long spoolMaxBytes;
+  @Option(names = "--control-freshness", defaultValue = "120", description = "seconds a control command stays valid after it "
+      + "was issued; older ones are refused as stale (default ${DEFAULT-VALUE})")
+  long controlFreshness;
+
   @Override
   public Integer call() throws Exception {
     TrainerConfig config = config();
     if (!device.equals("cpu") && !device.equals("gpu")) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--device must be cpu or gpu, was " + device);
     }
+    Live live = live(config);
     Engine engine = Engines.pytorch(threads);
     Device target;
     try {
@@ -142,12 +168,71 @@ public final class TrainCommand implements Callable<Integer> {
     }
     StatsSink progress = new ConsoleProgress(System.err, System.console() != null, Duration.ofSeconds(10), Clock.systemUTC(),
         config.steps());
-    try (StatsSink sink = out == null ? progress : StatsSink.tee(new JsonLinesSink(out), progress)) {
-      spec.commandLine().getErr().printf("train: run %s, method %s, %d steps, %d rank(s)%n", config.runId(),
-          config.loss().method().wireName(), config.steps(), config.ranks());
-      Training.run(config, target, sink, Clock.systemUTC(), resume);
+    List<StatsSink> sinks = new ArrayList<>();
+    if (out != null) {
+      sinks.add(new JsonLinesSink(out));
+    }
+    sinks.add(progress);
+    var err = spec.commandLine().getErr();
+    try (KafkaEmitter emitter = live == null ? null : KafkaEmitter.start(live.emitter());
+        ControlSource control = live == null || live.signer() == null ? null
+            : KafkaControlSource.start(live.emitter().bootstrap(), config.runId(), live.freshness().multipliedBy(2), Clock.systemUTC())) {
+      if (emitter != null) {
+        sinks.add(emitter);
+      }
+      try (StatsSink sink = StatsSink.tee(sinks.toArray(StatsSink[]::new))) {
+        err.printf("train: run %s, method %s, %d steps, %d rank(s)%s%n", config.runId(), config.loss().method().wireName(),
+            config.steps(), config.ranks(), live == null ? "" : ", records to " + live.emitter().bootstrap() + " via spool "
+                + live.emitter().spoolDir() + (control == null ? " (no control key: commands are not read)" : ", obeying signed commands"));
+        List<StepListener> listeners = new ArrayList<>();
+        if (control != null) {
+          listeners.add(new ControlListener(new ControlGate(config.runId(), live.signer(), live.freshness()), control, sink, Hosts.name(),
+              line -> err.println("train: " + line)));
+        }
+        listeners.add(new Training.SinkListener(sink));
+        listeners.add(new Training.CheckpointListener());
+        StepListener.RunEnd end = Training.run(config, target, Clock.systemUTC(), resume, listeners);
+        if (end.stopped()) {
+          err.printf("train: stopped at step %d by %s; checkpoint in %s%n", end.lastStep(), end.stopReason(), config.checkpointDir());
+        }
+      }
     }
     return 0;
+  }
+
+  /** What --bootstrap needs, validated before the engine loads; null without --bootstrap. */
+  private record Live(EmitterConfig emitter, CommandSigner signer, Duration freshness) {}
+
+  private Live live(TrainerConfig config) {
+    if (bootstrap == null) {
+      return null;
+    }
+    if (!bootstrap.matches("[^\\s:,]+:\\d+(,[^\\s:,]+:\\d+)*")) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--bootstrap must be HOST:PORT[,HOST:PORT...], was " + bootstrap);
+    }
+    if (controlFreshness < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--control-freshness must be >= 1 second, was " + controlFreshness);
+    }
+    EmitterConfig emitter;
+    try {
+      emitter = EmitterConfig.ofDefaults(bootstrap, spoolDir != null ? spoolDir : beside(config, ".spool")).withSpoolMaxBytes(spoolMaxBytes);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--spool-max-bytes: " + e.getMessage(), e);
+    }
+    CommandSigner signer = null;
+    if (secretFile != null || System.getenv(CommandSigner.KEY_ENV) != null) {
+      try {
+        signer = CommandSigner.fromFileOrEnv(secretFile, System.getenv());
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--secret-file: " + e.getMessage(), e);
+      }
+    }
+    return new Live(emitter, signer, Duration.ofSeconds(controlFreshness));
+  }
+
+  /** {@code --out FILE}'s sibling FILE{@code suffix}, else RUN-ID{@code suffix} in the working directory. */
+  private Path beside(TrainerConfig config, String suffix) {
+    return out != null ? out.resolveSibling(out.getFileName() + suffix) : Path.of(config.runId() + suffix);
   }
 
   /** The validated configuration; invalid values become usage errors naming the flag. */
@@ -173,7 +258,8 @@ public final class TrainCommand implements Callable<Integer> {
       TrainerConfig.Builder b = TrainerConfig.builder().loss(loss.build()).statsEnabled(stats);
       set(seed, b::seed);
       set(dhSample, b::entropyChangeSample);
-      b.runId(runId != null ? runId : "train-" + method.wireName() + "-" + (seed == null ? TrainerConfig.builder().build().seed() : seed));
+      String run = runId != null ? runId : "train-" + method.wireName() + "-" + (seed == null ? TrainerConfig.builder().build().seed() : seed);
+      b.runId(run);
       set(steps, b::steps);
       set(prompts, b::promptsPerStep);
       set(groupSize, b::groupSize);
@@ -199,13 +285,24 @@ public final class TrainCommand implements Callable<Integer> {
       set(layers, b::layers);
       set(ffnMultiplier, b::ffnMultiplier);
       set(checkpointDir, b::checkpointDir);
+      if (bootstrap != null && checkpointDir == null) {
+        b.checkpointDir(out != null ? out.resolveSibling(out.getFileName() + ".checkpoint")
+            : Path.of(run + ".checkpoint"));
+      }
       set(checkpointEvery, b::checkpointEvery);
       return b.build();
     } catch (IllegalArgumentException e) {
       String key = e.getMessage().split(" ", 2)[0];
-      String flag = FLAGS.getOrDefault(key, "--method");
+      String flag = FLAGS.getOrDefault(key, lossFlag(key));
       throw new CommandLine.ParameterException(spec.commandLine(), flag + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String lossFlag(String key) {
+    String prefix = "trainer.loss.";
+    return key.startsWith(prefix)
+        ? ControlParameters.Parameter.fromKey(key.substring(prefix.length())).map(ControlParameters.Parameter::flag).orElse("--method")
+        : "--method";
   }
 
   private static <T> void set(T value, Consumer<T> setter) {

@@ -5,6 +5,8 @@ import static dev.entropysentinel.trainer.internal.Check.nonNegative;
 import static dev.entropysentinel.trainer.internal.Check.positive;
 import static dev.entropysentinel.trainer.internal.Check.present;
 
+import dev.entropysentinel.schemas.ControlParameters;
+import dev.entropysentinel.schemas.ControlParameters.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -95,35 +97,88 @@ public record LossConfig(
   public Map<String, Double> methodParams() {
     Map<String, Double> p = new LinkedHashMap<>();
     if (method.clips()) {
-      p.put("epsLow", epsLow);
-      p.put("epsHigh", epsHigh);
+      p.put(Parameter.EPS_LOW.key(), epsLow);
+      p.put(Parameter.EPS_HIGH.key(), epsHigh);
     }
     switch (method) {
       case CLIP_COV -> {
-        p.put("clipCovRatio", clipCovRatio);
-        p.put("clipCovLb", clipCovLb);
-        p.put("clipCovUb", clipCovUb);
+        p.put(Parameter.CLIP_COV_RATIO.key(), clipCovRatio);
+        p.put(Parameter.CLIP_COV_LB.key(), clipCovLb);
+        p.put(Parameter.CLIP_COV_UB.key(), clipCovUb);
       }
       case KL_COV -> {
-        p.put("klCovRatio", klCovRatio);
-        p.put("klCoef", klCoef);
+        p.put(Parameter.KL_COV_RATIO.key(), klCovRatio);
+        p.put(Parameter.KL_COEF.key(), klCoef);
       }
       case STEER -> {
         p.put("steerExponential", steerMode == SteerMode.EXPONENTIAL ? 1.0 : 0.0);
-        p.put("steerWMin", steerWMin);
-        p.put("steerWMax", steerWMax);
+        p.put(Parameter.STEER_W_MIN.key(), steerWMin);
+        p.put(Parameter.STEER_W_MAX.key(), steerWMax);
       }
-      case ENTROPY_BONUS -> p.put("entropyCoef", entropyCoef);
-      case REF_KL -> p.put("refKlCoef", refKlCoef);
+      case ENTROPY_BONUS -> p.put(Parameter.ENTROPY_COEF.key(), entropyCoef);
+      case REF_KL -> p.put(Parameter.REF_KL_COEF.key(), refKlCoef);
       case ADAPTIVE_ENTROPY -> {
-        p.put("targetEntropy", targetEntropy);
-        p.put("entropyCoefDelta", entropyCoefDelta);
-        p.put("entropyCoefMax", entropyCoefMax);
+        p.put(Parameter.TARGET_ENTROPY.key(), targetEntropy);
+        p.put(Parameter.ENTROPY_COEF_DELTA.key(), entropyCoefDelta);
+        p.put(Parameter.ENTROPY_COEF_MAX.key(), entropyCoefMax);
       }
-      case FORKING_TOKENS -> p.put("forkingRho", forkingRho);
+      case FORKING_TOKENS -> p.put(Parameter.FORKING_RHO.key(), forkingRho);
       default -> { }
     }
     return p;
+  }
+
+  /**
+   * This configuration changed by a control command's parameters (the {@link ControlParameters}
+   * vocabulary, already {@linkplain ControlParameters#validated validated}): a new method starts
+   * from that method's defaults, the same method from the current values; then each given
+   * parameter is set.
+   *
+   * @throws IllegalArgumentException naming the key and value when the result is invalid
+   */
+  public LossConfig with(Map<String, String> parameters) {
+    String methodName = parameters.get(ControlParameters.METHOD);
+    Method next = methodName == null ? method : Method.of(ControlParameters.Method.fromWire(methodName)
+        .orElseThrow(() -> new IllegalArgumentException("parameters.method: unknown method " + methodName)));
+    Builder b = next == method ? toBuilder() : builder(next);
+    parameters.forEach((key, value) -> {
+      if (!ControlParameters.METHOD.equals(key)) {
+        Parameter p = Parameter.fromKey(key)
+            .orElseThrow(() -> new IllegalArgumentException("parameters." + key + ": unknown parameter"));
+        b.set(p, Double.parseDouble(value));
+      }
+    });
+    return b.build();
+  }
+
+  /** A builder holding every current value. */
+  public Builder toBuilder() {
+    Builder b = new Builder(method).steerMode(steerMode).steerWMax(steerWMax);
+    for (Parameter p : Parameter.values()) {
+      b.set(p, value(p));
+    }
+    return b;
+  }
+
+  /** The current value of a vocabulary parameter. */
+  public double value(Parameter p) {
+    return switch (p) {
+      case EPS_LOW -> epsLow;
+      case EPS_HIGH -> epsHigh;
+      case CLIP_COV_RATIO -> clipCovRatio;
+      case CLIP_COV_LB -> clipCovLb;
+      case CLIP_COV_UB -> clipCovUb;
+      case KL_COV_RATIO -> klCovRatio;
+      case KL_COEF -> klCoef;
+      case STEER_W_MIN -> steerWMin;
+      case STEER_W_MAX -> steerWMax;
+      case ENTROPY_COEF -> entropyCoef;
+      case REF_KL_COEF -> refKlCoef;
+      case TARGET_ENTROPY -> targetEntropy;
+      case ENTROPY_COEF_DELTA -> entropyCoefDelta;
+      case ENTROPY_COEF_MAX -> entropyCoefMax;
+      case FORKING_RHO -> forkingRho;
+    };
   }
 
   /** Optional settings start at the method's defaults; {@link #build()} validates them all. */
@@ -175,6 +230,27 @@ public record LossConfig(
     public Builder entropyCoefDelta(double v) { entropyCoefDelta = v; return this; }
     public Builder entropyCoefMax(double v) { entropyCoefMax = v; return this; }
     public Builder forkingRho(double v) { forkingRho = v; return this; }
+
+    /** Sets a vocabulary parameter. */
+    public Builder set(Parameter p, double v) {
+      return switch (p) {
+        case EPS_LOW -> epsLow(v);
+        case EPS_HIGH -> epsHigh(v);
+        case CLIP_COV_RATIO -> clipCovRatio(v);
+        case CLIP_COV_LB -> clipCovLb(v);
+        case CLIP_COV_UB -> clipCovUb(v);
+        case KL_COV_RATIO -> klCovRatio(v);
+        case KL_COEF -> klCoef(v);
+        case STEER_W_MIN -> steerWMin(v);
+        case STEER_W_MAX -> steerWMax(v);
+        case ENTROPY_COEF -> entropyCoef(v);
+        case REF_KL_COEF -> refKlCoef(v);
+        case TARGET_ENTROPY -> targetEntropy(v);
+        case ENTROPY_COEF_DELTA -> entropyCoefDelta(v);
+        case ENTROPY_COEF_MAX -> entropyCoefMax(v);
+        case FORKING_RHO -> forkingRho(v);
+      };
+    }
 
     /** @throws IllegalArgumentException naming the key and value of the first invalid setting */
     public LossConfig build() {

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * One rank's rollout of a step: sequences {@code [B × C]}, per-response outcomes and per-position
  * values {@code [B × R]} from the rollout policy (detached). When statistics are on, {@code
- * dhRows} is the step's random subsample of responses for the predicted/measured entropy change
- * and {@code dhLogitsBefore} ({@code [|dhRows| × R × V]}) their rollout logits; {@code refLogp}
+ * dh} is the step's random subsample of responses for the predicted/measured entropy change with
+ * their rollout logits (null when off); {@code refLogp}
  * only for reference KL.
  */
 record RankRollout(
@@ -21,8 +21,7 @@ record RankRollout(
     float[] oldLogp,
     float[] oldEntropy,
     float[] refLogp,
-    int[] dhRows,
-    float[] dhLogitsBefore) {
+    StepStatistics.Subsample dh) {
 
   int rows() {
     return problems.size();

@@ -135,6 +135,18 @@ public final class Sequences {
   }
 
   /** Rows {@code 0 .. n-1}. */
+  /** A Fisher-Yates permutation of {@code 0 .. n-1}. */
+  static int[] shuffled(int n, Random random) {
+    int[] order = allRows(n);
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
   static int[] allRows(int n) {
     int[] rows = new int[n];
     for (int i = 0; i < n; i++) {

@@ -1,40 +1,37 @@
 package dev.entropysentinel.trainer.rl;
 
 import static dev.entropysentinel.trainer.task.Vocabulary.MAX_RESPONSE_LENGTH;
-import static dev.entropysentinel.trainer.task.Vocabulary.SIZE;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import dev.entropysentinel.schemas.Covariance;
 import dev.entropysentinel.schemas.EvalResult;
-import dev.entropysentinel.schemas.SchemaVersion;
 import dev.entropysentinel.schemas.StepStats;
 import dev.entropysentinel.trainer.TrainerConfig;
+import dev.entropysentinel.trainer.internal.Hosts;
 import dev.entropysentinel.trainer.loss.CovScope;
+import dev.entropysentinel.trainer.loss.LossConfig;
 import dev.entropysentinel.trainer.loss.LossPlanner;
 import dev.entropysentinel.trainer.loss.Method;
 import dev.entropysentinel.trainer.loss.SurrogateLoss;
 import dev.entropysentinel.trainer.loss.TokenBatch;
 import dev.entropysentinel.trainer.loss.TokenPlan;
 import dev.entropysentinel.trainer.model.Policy;
-import dev.entropysentinel.trainer.stats.CovarianceSummary;
-import dev.entropysentinel.trainer.stats.EntropyDynamics;
 import dev.entropysentinel.trainer.task.Problem;
 import dev.entropysentinel.trainer.task.TaskSuite;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * A training run held open step by step: the policy, its optimizer, the task split and the random
@@ -54,39 +51,51 @@ public final class TrainingSession implements AutoCloseable {
   private final Clock clock;
   private final NDManager root;
   private final Policy policy;
-  private final Policy reference;
   private final TaskSuite suite;
   private final PolicyOptimizer optimizer;
-  private final LossPlanner planner;
-  private final AdaptiveEntropy adaptiveEntropy;
+  private final Random plannerRandom;
   private final List<Random> rankRandoms = new ArrayList<>();
   private final Random updateRandom;
-  private final Random statsRandom;
-  private final String host;
+  private final StepStatistics statistics;
+  private final StepRecords records;
+  private final Map<String, String> resumedState;
+  private Policy reference;
+  private LossConfig loss;
+  private LossPlanner planner;
+  private AdaptiveEntropy adaptiveEntropy;
   private long nextStep;
-  private long statisticsNanos;
 
-  private TrainingSession(TrainerConfig config, Clock clock, Device device, Policy policy, long nextStep) {
+  private TrainingSession(TrainerConfig config, Clock clock, Device device, Policy policy, long nextStep,
+      Map<String, String> resumedState) {
     this.config = config;
     this.clock = clock;
     this.policy = policy;
     this.nextStep = nextStep;
+    this.resumedState = Map.copyOf(resumedState);
     this.root = NDManager.newBaseManager(device);
     this.suite = TaskSuite.standard(config.seed(), config.evalSize());
     Random warm = new Random(config.seed() + 1);
     if (nextStep == 0 && config.warmStartSteps() > 0) {
       WarmStart.run(root, policy, suite, config, warm);
     }
-    this.reference = config.loss().method() == Method.REF_KL ? policy.copy() : null;
     this.optimizer = new PolicyOptimizer(policy, config.learningRate(), config.weightDecay(), config.maxGradNorm());
-    this.planner = new LossPlanner(config.loss(), new Random(config.seed() + 2));
-    this.adaptiveEntropy = new AdaptiveEntropy(config.loss());
+    this.plannerRandom = new Random(config.seed() + 2);
+    useLoss(config.loss());
     for (int r = 0; r < config.ranks(); r++) {
       rankRandoms.add(new Random(config.seed() * 1_000_003L + 17L * (r + 1) + nextStep));
     }
     this.updateRandom = new Random(config.seed() + 3 + nextStep);
-    this.statsRandom = new Random(config.seed() + 4 + nextStep);
-    this.host = hostName();
+    this.statistics = StepStatistics.of(config, nextStep);
+    this.records = new StepRecords(config, Hosts.name(), clock);
+  }
+
+  private void useLoss(LossConfig next) {
+    if (next.method() == Method.REF_KL && reference == null) {
+      reference = policy.copy();
+    }
+    loss = next;
+    planner = new LossPlanner(next, plannerRandom);
+    adaptiveEntropy = new AdaptiveEntropy(next);
   }
 
   /**
@@ -94,7 +103,7 @@ public final class TrainingSession implements AutoCloseable {
    * belong to the already loaded engine.
    */
   public static TrainingSession start(TrainerConfig config, Clock clock, Device device) {
-    return new TrainingSession(config, clock, device, Policy.create(config.model(), device, config.seed()), 0);
+    return new TrainingSession(config, clock, device, Policy.create(config.model(), device, config.seed()), 0, Map.of());
   }
 
   /**
@@ -107,12 +116,14 @@ public final class TrainingSession implements AutoCloseable {
     if (!Files.isRegularFile(state)) {
       throw new IOException("no checkpoint in " + dir + " (missing " + STATE_FILE + ")");
     }
-    java.util.Properties p = new java.util.Properties();
+    Properties p = new Properties();
     try (var in = Files.newInputStream(state)) {
       p.load(in);
     }
     long step = Long.parseLong(p.getProperty("step"));
-    return new TrainingSession(config, clock, device, Policy.load(config.model(), device, dir), step + 1);
+    Map<String, String> saved = new TreeMap<>();
+    p.stringPropertyNames().forEach(k -> saved.put(k, p.getProperty(k)));
+    return new TrainingSession(config, clock, device, Policy.load(config.model(), device, dir), step + 1, saved);
   }
 
   public Policy policy() {
@@ -125,7 +136,25 @@ public final class TrainingSession implements AutoCloseable {
    * trainer}: a noise-free complement to timing whole steps side by side.
    */
   public long statisticsNanos() {
-    return statisticsNanos;
+    return statistics.nanos();
+  }
+
+  /** The method and parameters the next step uses. */
+  public LossConfig loss() {
+    return loss;
+  }
+
+  /**
+   * Switches method and parameters from the next step on (a control command's INTERVENE). A
+   * switch to reference KL takes the current policy as the reference.
+   */
+  public void switchLoss(LossConfig next) {
+    useLoss(next);
+  }
+
+  /** The entries of the checkpoint this session resumed from ({@code step}, {@code runId}, extras), or empty. */
+  public Map<String, String> resumedState() {
+    return resumedState;
   }
 
   /** The step {@link #step()} will run next. */
@@ -141,10 +170,24 @@ public final class TrainingSession implements AutoCloseable {
 
   /** Saves the policy and the step count to {@link TrainerConfig#checkpointDir()}. */
   public void checkpoint() throws IOException {
+    checkpoint(Map.of());
+  }
+
+  /**
+   * Saves the policy, the step count and {@code extra} entries (e.g. the last applied control
+   * sequence number) to {@link TrainerConfig#checkpointDir()}; {@link #resumedState()} returns them.
+   */
+  public void checkpoint(Map<String, String> extra) throws IOException {
     Path dir = config.checkpointDir();
     long step = nextStep - 1;
     policy.save(dir, step);
-    Files.writeString(dir.resolve(STATE_FILE), "runId=" + config.runId() + "\nstep=" + step + "\n");
+    Properties p = new Properties();
+    p.putAll(extra);
+    p.setProperty("runId", config.runId());
+    p.setProperty("step", Long.toString(step));
+    try (var out = Files.newOutputStream(dir.resolve(STATE_FILE))) {
+      p.store(out, "trainer checkpoint");
+    }
   }
 
   /** One RL step for every rank; returns each rank's statistics. */
@@ -160,8 +203,8 @@ public final class TrainingSession implements AutoCloseable {
       double learningRate = config.learningRateSchedule().at(step);
       optimizer.learningRate(learningRate);
       double entropyMean = entropyMean(rollouts);
-      double entropyCoef = switch (config.loss().method()) {
-        case ENTROPY_BONUS -> config.loss().entropyCoef();
+      double entropyCoef = switch (loss.method()) {
+        case ENTROPY_BONUS -> loss.entropyCoef();
         case ADAPTIVE_ENTROPY -> adaptiveEntropy.coefficient(entropyMean);
         default -> 0;
       };
@@ -175,7 +218,7 @@ public final class TrainingSession implements AutoCloseable {
       for (int epoch = 0; epoch < config.ppoEpochs(); epoch++) {
         List<int[]> orders = new ArrayList<>(ranks);
         for (int r = 0; r < ranks; r++) {
-          orders.add(shuffled(config.sequencesPerRank(), updateRandom));
+          orders.add(Sequences.shuffled(config.sequencesPerRank(), updateRandom));
         }
         boolean lastEpoch = epoch == config.ppoEpochs() - 1;
         for (int mb = 0; mb < config.miniBatches(); mb++) {
@@ -189,18 +232,15 @@ public final class TrainingSession implements AutoCloseable {
         }
       }
       double[][] entropyChange = new double[ranks][];
-      if (config.statsEnabled()) {
-        long t = System.nanoTime();
-        for (int r = 0; r < ranks; r++) {
-          entropyChange[r] = entropyChange(manager, rollouts.get(r));
-        }
-        statisticsNanos += System.nanoTime() - t;
+      for (int r = 0; r < ranks; r++) {
+        entropyChange[r] = statistics.entropyChange(manager, policy, rollouts.get(r));
       }
-      double stepTimeMs = (System.nanoTime() - started) / 1e6;
+      StepRecords.StepTotals totals = new StepRecords.StepTotals(step, loss, gradNormSum / updates,
+          (System.nanoTime() - started) / 1e6, entropyCoef, learningRate, adaptiveEntropy.alpha());
       List<StepStats> out = new ArrayList<>(ranks);
       for (int r = 0; r < ranks; r++) {
-        out.add(stats(step, r, rollouts.get(r), counts.get(r), gradNormSum / updates, stepTimeMs, entropyChange[r],
-            entropyCoef, learningRate));
+        RankRollout ro = rollouts.get(r);
+        out.add(records.of(totals, r, ro, counts.get(r), entropyChange[r], statistics.covariance(ro), statistics));
       }
       return out;
     }
@@ -234,65 +274,9 @@ public final class TrainingSession implements AutoCloseable {
     NDArray[] scores = Sequences.logpAndEntropy(logits, targets);
     float[] refLogp = reference == null ? null
         : Sequences.logpAndEntropy(Sequences.responseLogits(manager, reference, tokens, rows), targets)[0].toFloatArray();
-    int[] dhRows = null;
-    float[] dhLogits = null;
-    if (config.statsEnabled()) {
-      long t = System.nanoTime();
-      dhRows = subsample(b, config.entropyChangeRows(), statsRandom);
-      dhLogits = gatherLogits(logits.toFloatArray(), dhRows);
-      statisticsNanos += System.nanoTime() - t;
-    }
+    StepStatistics.Subsample dh = statistics.capture(logits, b);
     return new RankRollout(problems, tokens, Sequences.responseMask(tokens, b), rewards, correct, lengths, advantages,
-        scores[0].toFloatArray(), scores[1].toFloatArray(), refLogp, dhRows, dhLogits);
-  }
-
-  /**
-   * Predicted (Lemma 1) and measured entropy-change sums and the number of valid states, over the
-   * rollout's subsample {@code dhRows}: logits before are the rollout's, after come from one
-   * forward pass of the updated policy on those rows only.
-   *
-   * @return {predictedSum, measuredSum, states}
-   */
-  private double[] entropyChange(NDManager manager, RankRollout ro) {
-    int[] rows = ro.dhRows();
-    int positions = 0;
-    for (int row : rows) {
-      positions = Math.max(positions, ro.lengths()[row]);
-    }
-    // Only the positions some subsampled response reaches: a shorter input, the same logits.
-    float[] short1 = Sequences.responseLogits(manager, policy, ro.tokens(), rows, positions).toFloatArray();
-    int perRow = MAX_RESPONSE_LENGTH * SIZE;
-    float[] after = new float[rows.length * perRow];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(short1, i * positions * SIZE, after, i * perRow, positions * SIZE);
-    }
-    boolean[] valid = Sequences.gatherRows(ro.mask(), rows);
-    double[] sums = EntropyDynamics.changeSums(ro.dhLogitsBefore(), after, SIZE, valid);
-    long states = 0;
-    for (boolean v : valid) {
-      states += v ? 1 : 0;
-    }
-    return new double[] {sums[0], sums[1], states};
-  }
-
-  /** {@code k} distinct rows of {@code 0 .. n-1} chosen uniformly at random, in ascending order. */
-  static int[] subsample(int n, int k, Random random) {
-    if (k >= n) {
-      return Sequences.allRows(n);
-    }
-    int[] order = shuffled(n, random);
-    int[] rows = Arrays.copyOf(order, k);
-    Arrays.sort(rows);
-    return rows;
-  }
-
-  private static float[] gatherLogits(float[] logits, int[] rows) {
-    int perRow = MAX_RESPONSE_LENGTH * SIZE;
-    float[] out = new float[rows.length * perRow];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(logits, rows[i] * perRow, out, i * perRow, perRow);
-    }
-    return out;
+        scores[0].toFloatArray(), scores[1].toFloatArray(), refLogp, dh);
   }
 
   /** One mini-batch update: forward every rank's rows, plan, backward each rank's loss / ranks. */
@@ -317,11 +301,11 @@ public final class TrainingSession implements AutoCloseable {
       List<TokenPlan> plans = plans(batches);
       for (int r = 0; r < ranks; r++) {
         float[] ref = rollouts.get(r).refLogp() == null ? null : Sequences.gatherRows(rollouts.get(r).refLogp(), rowsByRank.get(r));
-        NDArray loss = SurrogateLoss.loss(scores.get(r)[0], scores.get(r)[1], batches.get(r), plans.get(r), ref,
-            config.loss(), entropyCoef);
-        collector.backward(ranks == 1 ? loss : loss.div((float) ranks));
+        NDArray surrogate = SurrogateLoss.loss(scores.get(r)[0], scores.get(r)[1], batches.get(r), plans.get(r), ref,
+            loss, entropyCoef);
+        collector.backward(ranks == 1 ? surrogate : surrogate.div((float) ranks));
         if (counts != null) {
-          counts.get(r).add(batches.get(r), plans.get(r), config.loss().method() == Method.FORKING_TOKENS);
+          counts.get(r).add(batches.get(r), plans.get(r), loss.method() == Method.FORKING_TOKENS);
         }
       }
     }
@@ -341,47 +325,6 @@ public final class TrainingSession implements AutoCloseable {
     return out;
   }
 
-  private StepStats stats(long step, int rank, RankRollout ro, UpdateCounts c, double gradNorm, double stepTimeMs,
-      double[] entropyChange, double entropyCoef, double learningRate) {
-    long tokens = 0;
-    double entropySum = 0;
-    for (int i = 0; i < ro.mask().length; i++) {
-      if (ro.mask()[i]) {
-        tokens++;
-        entropySum += ro.oldEntropy()[i];
-      }
-    }
-    double rewardSum = 0;
-    long correct = 0;
-    double lengthSum = 0;
-    for (int i = 0; i < ro.rows(); i++) {
-      rewardSum += ro.rewards()[i];
-      correct += ro.correct()[i] ? 1 : 0;
-      lengthSum += ro.lengths()[i];
-    }
-    boolean steer = config.loss().method() == Method.STEER;
-    long t = System.nanoTime();
-    Covariance covariance = config.statsEnabled() ? CovarianceSummary.of(ro.oldLogp(), ro.advantages(), ro.mask()) : Covariance.empty();
-    statisticsNanos += config.statsEnabled() ? System.nanoTime() - t : 0;
-    double states = entropyChange == null ? 0 : entropyChange[2];
-    double predicted = states == 0 ? 0 : entropyChange[0] / states;
-    double measured = states == 0 ? 0 : entropyChange[1] / states;
-    Map<String, Double> params = new LinkedHashMap<>(config.loss().methodParams());
-    params.put("globalCovScope", config.covScope() == CovScope.GLOBAL ? 1.0 : 0.0);
-    params.put("learningRate", learningRate);
-    if (config.statsEnabled()) {
-      params.put("entropyChangeSample", config.entropyChangeSample());
-    }
-    if (config.loss().method() == Method.ADAPTIVE_ENTROPY) {
-      params.put("entropyCoefCurrent", adaptiveEntropy.alpha());
-      params.put("entropyCoefApplied", entropyCoef);
-    }
-    return new StepStats(SchemaVersion.CURRENT, config.runId(), host, rank, config.ranks(), step, clock.millis(),
-        config.loss().method().wireName(), params, tokens, entropySum, ro.rows(), rewardSum, correct, lengthSum,
-        Math.min(c.clipLow, tokens), Math.min(c.clipHigh, tokens), Math.min(c.detached, tokens), Math.min(c.penalised, tokens),
-        steer ? c.weightMin() : 1.0, steer ? c.weightSum : tokens, covariance, c.klSum, gradNorm, stepTimeMs, predicted, measured);
-  }
-
   private static double entropyMean(List<RankRollout> rollouts) {
     double sum = 0;
     long n = 0;
@@ -396,25 +339,6 @@ public final class TrainingSession implements AutoCloseable {
     return n == 0 ? 0 : sum / n;
   }
 
-  private static int[] shuffled(int n, Random random) {
-    int[] order = Sequences.allRows(n);
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost";
-    }
-  }
-
   @Override
   public void close() {
     root.close();
@@ -422,39 +346,5 @@ public final class TrainingSession implements AutoCloseable {
       reference.close();
     }
     policy.close();
-  }
-
-  /** Token counts of the last PPO epoch, where every valid token is seen exactly once. */
-  private static final class UpdateCounts {
-    long clipLow;
-    long clipHigh;
-    long detached;
-    long penalised;
-    double weightMin = Double.POSITIVE_INFINITY;
-    double weightSum;
-    double klSum;
-
-    /** {@code zeroWeightIsDetached}: forking tokens' weight-0 tokens get no gradient, like Clip-Cov's detached ones. */
-    void add(TokenBatch b, TokenPlan plan, boolean zeroWeightIsDetached) {
-      boolean[] mask = b.mask();
-      clipLow += TokenPlan.count(plan.clippedLow(), mask);
-      clipHigh += TokenPlan.count(plan.clippedHigh(), mask);
-      detached += TokenPlan.count(plan.detached(), mask);
-      for (int i = 0; i < mask.length; i++) {
-        if (mask[i] && zeroWeightIsDetached && plan.weight()[i] == 0f && !plan.detached()[i]) {
-          detached++;
-        }
-        if (mask[i]) {
-          penalised += plan.klPenalty()[i] != 0 ? 1 : 0;
-          weightMin = Math.min(weightMin, plan.weight()[i]);
-          weightSum += plan.weight()[i];
-          klSum += (double) b.oldLogp()[i] - b.logp()[i];
-        }
-      }
-    }
-
-    double weightMin() {
-      return Double.isFinite(weightMin) ? weightMin : 1.0;
-    }
   }
 }

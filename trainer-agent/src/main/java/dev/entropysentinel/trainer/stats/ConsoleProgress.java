@@ -42,7 +42,8 @@ public final class ConsoleProgress implements StatsSink {
     }
     long now = clock.millis();
     boolean last = s.step() == totalSteps - 1;
-    if (!interactive && !last && now - lastPrintMs < interval.toMillis()) {
+    boolean printedBefore = lastPrintMs != Long.MIN_VALUE; // now - MIN_VALUE would overflow
+    if (!interactive && !last && printedBefore && now - lastPrintMs < interval.toMillis()) {
       return;
     }
     lastPrintMs = now;

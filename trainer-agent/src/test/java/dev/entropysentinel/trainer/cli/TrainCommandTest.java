@@ -67,4 +67,29 @@ class TrainCommandTest {
     assertThat(cmd.config().loss().method().wireName()).isEqualTo("clip-cov");
     assertThat(cmd.config().ranks()).isEqualTo(2);
   }
+
+  @Test
+  void aBootstrapWithoutAPortNamesTheFlag() {
+    assertThat(run("--bootstrap", "localhost")).isEqualTo(2);
+    assertThat(err.toString()).contains("--bootstrap must be HOST:PORT");
+  }
+
+  @Test
+  void anUnreadableSecretFileNamesTheFlagAndHowToCreateOne() {
+    assertThat(run("--bootstrap", "127.0.0.1:9", "--secret-file", "/nonexistent/key")).isEqualTo(2);
+    assertThat(err.toString()).contains("--secret-file").contains("/nonexistent/key").contains("urandom");
+  }
+
+  @Test
+  void aTinySpoolLimitNamesTheFlag() {
+    assertThat(run("--bootstrap", "127.0.0.1:9", "--spool-max-bytes", "10")).isEqualTo(2);
+    assertThat(err.toString()).contains("--spool-max-bytes").contains("emitter.spoolMaxBytes must be >= 4096, was 10");
+  }
+
+  @Test
+  void aBootstrapGivesTheRunACheckpointDirectoryNextToTheOutput() {
+    assertThat(parse("--bootstrap", "127.0.0.1:9", "--out", "/tmp/x/run.jsonl").checkpointDir())
+        .isEqualTo(java.nio.file.Path.of("/tmp/x/run.jsonl.checkpoint"));
+    assertThat(parse("--out", "/tmp/x/run.jsonl").checkpointDir()).isNull();
+  }
 }

@@ -92,10 +92,10 @@ class TrainingSessionTest {
 
   @Test
   void entropyChangeSubsampleHoldsDistinctRowsInOrder() {
-    int[] rows = TrainingSession.subsample(128, 16, new java.util.Random(1));
+    int[] rows = StepStatistics.subsample(128, 16, new java.util.Random(1));
     assertThat(rows).hasSize(16).isSorted().doesNotHaveDuplicates();
     assertThat(rows[15]).isLessThan(128);
-    assertThat(TrainingSession.subsample(8, 16, new java.util.Random(1))).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    assertThat(StepStatistics.subsample(8, 16, new java.util.Random(1))).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
   }
 
   @Test
