@@ -35,21 +35,19 @@ class StateSizeIT {
     }
   }
 
+  /**
+   * A run the processor only advises on. What the processor adds (its meta and the rank merge) stays
+   * within 1.5 times its step-100 size and the whole state within 8 KB. The whole state's own ratio
+   * is not asserted here: the forecaster's monitor state, most of it, grows about 1.6 times from step
+   * 100 to step 10 000 (its validation series filling up to their bound, a plateau detection's and
+   * decision's reasons); the forecaster's MonitorStateSizeIT bounds it.
+   */
   @Test
-  void aSteadyRunsStateAtStepTenThousandStaysWithinOneAndAHalfTimesItsStateAtStepOneHundred() {
-    Size[] at = sizes(ProcessorSettings.ofDefaults(SIGNER), s -> 0.7 + 0.2 * Math.exp(-s / 2000.0) + 0.02 * Math.sin(s / 7.0));
-    assertThat(at[1].total()).as("state bytes at step 10 000 (%s) vs step 100 (%s)", at[1], at[0])
-        .isLessThanOrEqualTo((int) (1.5 * at[0].total()));
-    assertThat(at[1].total()).isLessThan(16_384);
+  void anAdvisedRunsStateStaysBoundedAndTheProcessorsPartDoesNotGrow() {
+    assertBounded(sizes(ProcessorSettings.ofDefaults(SIGNER), StateSizeIT::slowlyFalling));
   }
 
-  /**
-   * A run that is told to INTERVENE at step 1 663 and advised to STOP on a plateau later. What the
-   * processor adds stays within 1.5 times its step-100 size (a decision costs its numbers, not its
-   * reason again); the whole state stays bounded, its growth being the forecaster's own (its
-   * detections' and decisions' reasons, its validation series filling up), which the forecaster's
-   * MonitorStateSizeIT bounds.
-   */
+  /** As above for a run told to INTERVENE at step 1 663: a decision costs the processor its numbers, not its reason again. */
   @Test
   void anIntervenedRunsStateStaysBoundedAndTheProcessorsPartDoesNotGrowWithItsDecisions() {
     MonitorConfig d = MonitorConfig.ofDefaults();
@@ -57,10 +55,17 @@ class StateSizeIT {
         new MonitorConfig(d.smoothingSteps(), 0.6, d.explosionFactor(), d.sustainSteps(), d.hysteresis(),
             d.fitTolerance(), d.maxForgone(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(),
             d.interventionChanges(), false));
-    Size[] at = sizes(intervening, s -> 0.3 + 0.6 * Math.exp(-s / 2000.0) + 0.02 * Math.sin(s / 7.0));
+    assertBounded(sizes(intervening, StateSizeIT::slowlyFalling));
+  }
+
+  private static double slowlyFalling(long step) {
+    return 0.3 + 0.6 * Math.exp(-step / 2000.0) + 0.02 * Math.sin(step / 7.0);
+  }
+
+  private static void assertBounded(Size[] at) {
     assertThat(at[1].meta() + at[1].rankMerge()).as("processor's bytes at step 10 000 (%s) vs step 100 (%s)", at[1], at[0])
         .isLessThanOrEqualTo((int) (1.5 * (at[0].meta() + at[0].rankMerge())));
-    assertThat(at[1].total()).isLessThan(16_384);
+    assertThat(at[1].total()).as("state bytes at step 10 000 (%s)", at[1]).isLessThan(8_192);
   }
 
   /** One run of 10 001 steps (a validation every 10) through the topology: its state sizes at step 100 and 10 000. */
@@ -87,8 +92,9 @@ class StateSizeIT {
         }
       }
       Size atTenThousand = size(driver);
-      System.out.printf("state bytes (meta, monitor, rank-merge): step 100 %s, step 10000 %s, decisions %s%n", atHundred,
-          atTenThousand, driver.<String, RunState>getKeyValueStore(SentinelTopology.RUN_STATE_STORE).get("long").meta()
+      System.out.printf("state bytes (meta, monitor, rank-merge): step 100 %s, step 10000 %s (whole state ratio %.2f), "
+          + "decisions %s%n", atHundred, atTenThousand, (double) atTenThousand.total() / atHundred.total(),
+          driver.<String, RunState>getKeyValueStore(SentinelTopology.RUN_STATE_STORE).get("long").meta()
               .decisions().stream().map(e -> e.action() + " at " + e.step()).toList());
       return new Size[] {atHundred, atTenThousand};
     }
