@@ -221,8 +221,8 @@ public final class MonitorTransition {
 
   /**
    * Plateau: a STOP throws away the rest of the run, so it needs both the slow drift's upper bound over
-   * the horizon left ({@link DriftBound}, evidence as long as the horizon) and the forecast's expected
-   * gain over the current level (the mean of the last {@value #LEVEL_POINTS} validations) below the
+   * the horizon left ({@link DriftBound}, the tighter of evidence 1x and 2x the horizon) and the
+   * forecast's expected gain over the current level (the mean of the last {@value #LEVEL_POINTS} validations) below the
    * score the user is willing to forgo ({@link MonitorConfig#maxForgone()}, doubled for +-1 rewards).
    */
   private void plateau(Draft d, ValidationPoint point) {
@@ -236,7 +236,7 @@ public final class MonitorTransition {
     boolean plusMinusOne = points.stream().anyMatch(p -> p.score() < 0);
     double allowed = config.maxForgone() * (plusMinusOne ? 2 : 1);
     DriftBound drift = DriftBound.of(points.subList(d.forecast.burnInPoints(), points.size()), point.step(),
-        f.targetStep());
+        f.targetStep(), level);
     double expected = f.value() - level;
     double gain = Math.max(drift.gainOver(level), expected);
     d.latch(DetectionType.PLATEAU, gain < allowed, gain > allowed * (1 + config.hysteresis()), point.step(),

@@ -24,6 +24,11 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record StopQuality(int runs, long steps, long stepsSaved, Double shareSaved, int stopped, Double worstForgone,
     Double meanForgone, double maxForgone, int overMaxForgone, String line) {
+  /**
+   * A forgone score equal to max-forgone is not over it: scores are logged to a few decimals, and the
+   * difference of two means carries float rounding (0.010 comes out as 0.010000000000000009).
+   */
+  static final double ROUNDING = 1e-9;
 
   /** The totals over the replayed runs' reports. */
   static StopQuality of(List<ReplayReport> reports, double maxForgone) {
@@ -33,7 +38,7 @@ public record StopQuality(int runs, long steps, long stepsSaved, Double shareSav
     List<Double> forgone = stops.stream().map(ReplayReport.Stop::scoreForgone).filter(Objects::nonNull).toList();
     Double worst = forgone.stream().max(Double::compare).orElse(null);
     Double mean = forgone.isEmpty() ? null : forgone.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    int over = (int) forgone.stream().filter(f -> f > maxForgone).count();
+    int over = (int) forgone.stream().filter(f -> f > maxForgone + ROUNDING).count();
     Double share = steps > 0 ? (double) saved / steps : null;
     String line = String.format(Locale.ROOT, "stops: %d of %d runs stopped, steps saved %d of %d (%s%%), score forgone "
         + "worst %s mean %s, runs forgoing > %s: %d", stops.size(), reports.size(), saved, steps,

@@ -21,7 +21,8 @@ class DriftBoundTest {
 
   @Test
   void anExactLogLinearDriftIsExtrapolatedOverTheHorizonLeft() {
-    DriftBound b = DriftBound.of(points(10, 400, 10, t -> 0.5 + 0.01 * Math.log(t + 1.0)), 400, 1100);
+    DriftBound b = DriftBound.of(points(10, 400, 10, t -> 0.5 + 0.01 * Math.log(t + 1.0)), 400, 1100,
+        0.5 + 0.01 * Math.log(401));
     assertThat(b.shortfall()).isNull();
     assertThat(b.slope()).isCloseTo(0.01, within(1e-9));
     assertThat(b.horizon()).isCloseTo(Math.log(1101.0 / 401), within(1e-12));
@@ -30,38 +31,59 @@ class DriftBoundTest {
   }
 
   @Test
-  void theEvidenceReachesBackTwiceTheHorizonInLogSteps() {
-    DriftBound b = DriftBound.of(points(10, 400, 10, t -> 0.5), 400, 1100);
-    double reach = 401 * Math.exp(-2 * Math.log(1101.0 / 401)) - 1;
-    assertThat(b.windowStart()).isLessThanOrEqualTo((int) reach).isGreaterThan((int) reach - 10);
-    assertThat(DriftBound.of(points(60, 400, 10, t -> 0.5), 400, 1100).shortfall())
-        .contains("start at step 60, later than step 53");
+  void aWindowReachesBackItsMultipleOfTheHorizonInLogSteps() {
+    for (double factor : new double[] {1, 2}) {
+      DriftBound b = DriftBound.over(points(10, 400, 10, t -> 0.5), 400, 1100, factor, 0.95);
+      double reach = 401 * Math.exp(-factor * Math.log(1101.0 / 401)) - 1;
+      assertThat(b.windowStart()).isLessThanOrEqualTo((int) reach).isGreaterThan((int) reach - 10);
+      assertThat(b.factor()).isEqualTo(factor);
+    }
+    assertThat(DriftBound.over(points(60, 400, 10, t -> 0.5), 400, 1100, 2, 0.95).shortfall())
+        .contains("start at step 60, later than step 53 where evidence 2x the horizon");
+  }
+
+  /**
+   * A curve that rose until step 200 and is flat since: the 2x window reaches back into the rise and
+   * bounds a drift that is not there; the 1x window sees the plateau, and its bound is the one taken.
+   */
+  @Test
+  void theTighterWindowIsTakenEachAtTheSplitConfidence() {
+    IntToDoubleFunction saturated = t -> 0.55 - 0.05 * Math.max(0, 200 - t) / 190.0 + 0.003 * ((t / 10) % 2 == 0 ? 1 : -1);
+    List<ValidationPoint> usable = points(10, 400, 10, saturated);
+    DriftBound oneX = DriftBound.over(usable, 400, 1100, 1, 0.975);
+    DriftBound twoX = DriftBound.over(usable, 400, 1100, 2, 0.975);
+    DriftBound chosen = DriftBound.of(usable, 400, 1100, saturated.applyAsDouble(400));
+    assertThat(oneX.gainBound()).isLessThan(twoX.gainBound());
+    assertThat(chosen).isEqualTo(oneX);
+    assertThat(chosen.describe()).contains("evidence 1x the horizon, the tighter of 1x and 2x");
+    assertThat(chosen.gainBound()).isGreaterThan(DriftBound.over(usable, 400, 1100, 1, 0.95).gainBound());
   }
 
   @Test
   void theBoundGrowsWithTheHorizonAndTheNoise() {
     IntToDoubleFunction drift = t -> 0.5 + 0.004 * Math.log(t + 1.0);
-    DriftBound shortHorizon = DriftBound.of(points(10, 400, 10, drift), 400, 500);
+    double level = drift.applyAsDouble(400);
+    DriftBound shortHorizon = DriftBound.of(points(10, 400, 10, drift), 400, 500, level);
     DriftBound longHorizon = DriftBound.of(points(10, 400, 10,
-        t -> drift.applyAsDouble(t) + 0.002 * ((t / 10) % 2 == 0 ? 1 : -1)), 400, 1100);
+        t -> drift.applyAsDouble(t) + 0.002 * ((t / 10) % 2 == 0 ? 1 : -1)), 400, 1100, level);
     assertThat(shortHorizon.gainBound()).isCloseTo(0.004 * Math.log(501.0 / 401), within(1e-6));
     assertThat(longHorizon.gainBound()).isGreaterThan(0.004 * Math.log(1101.0 / 401));
     DriftBound noisy = DriftBound.of(points(10, 400, 10,
-        t -> 0.5 + 0.004 * Math.log(t + 1.0) + 0.01 * ((t / 10) % 2 == 0 ? 1 : -1)), 400, 1100);
+        t -> 0.5 + 0.004 * Math.log(t + 1.0) + 0.01 * ((t / 10) % 2 == 0 ? 1 : -1)), 400, 1100, level);
     assertThat(noisy.gainBound()).isGreaterThan(longHorizon.gainBound());
   }
 
   @Test
   void aLevelInADipAddsTheWayBackToTheTrendAndAHighOneIsNotCredited() {
-    DriftBound flat = DriftBound.of(points(10, 400, 10, t -> 0.5), 400, 1100);
+    DriftBound flat = DriftBound.of(points(10, 400, 10, t -> 0.5), 400, 1100, 0.5);
     assertThat(flat.gainOver(0.49)).isCloseTo(flat.gainBound() + 0.01, within(1e-9));
     assertThat(flat.gainOver(0.51)).isCloseTo(flat.gainBound(), within(1e-9));
   }
 
   @Test
   void tooFewValidationsGiveNoBoundAndTheEndGivesZero() {
-    assertThat(DriftBound.of(points(0, 30, 10, t -> 0.5), 30, 40).gainBound()).isInfinite();
-    assertThat(DriftBound.of(points(0, 30, 10, t -> 0.5), 30, 40).describe()).contains("only 4 validations");
-    assertThat(DriftBound.of(points(0, 100, 10, t -> 0.5), 100, 100).gainBound()).isZero();
+    assertThat(DriftBound.of(points(0, 30, 10, t -> 0.5), 30, 40, 0.5).gainBound()).isInfinite();
+    assertThat(DriftBound.of(points(0, 30, 10, t -> 0.5), 30, 40, 0.5).describe()).contains("only 4 validations");
+    assertThat(DriftBound.of(points(0, 100, 10, t -> 0.5), 100, 100, 0.5).gainBound()).isZero();
   }
 }

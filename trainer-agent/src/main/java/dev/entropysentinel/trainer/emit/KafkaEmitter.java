@@ -194,13 +194,14 @@ public final class KafkaEmitter implements StatsSink {
     try {
       while (running) {
         long gen;
+        Producer<String, byte[]> retired = null;
         synchronized (lock) {
           if (failure != null) {
             SpoolPosition from = inFlight.isEmpty() ? next : new SpoolPosition(inFlight.first());
             LOG.warn("a record was not delivered to {} within the delivery timeout ({}): {}; resending from spool position {} "
                 + "with a new producer (records the broker wrote without acknowledging may arrive twice; the processor "
                 + "drops them by run, rank and step)", config.bootstrap(), config.deliveryTimeout(), failure, from.next());
-            producer.close(Duration.ZERO);
+            retired = producer;
             producer = producers.create(producerProperties());
             generation++;
             inFlight.clear();
@@ -209,6 +210,11 @@ public final class KafkaEmitter implements StatsSink {
             next = from;
           }
           gen = generation;
+        }
+        if (retired != null) {
+          // Outside the lock: closing aborts the old batches, whose callbacks take the lock (and are ignored,
+          // being of an older generation). Closing under the lock deadlocked with them.
+          retired.close(Duration.ZERO);
         }
         acknowledge(next);
         int room;
@@ -226,6 +232,9 @@ public final class KafkaEmitter implements StatsSink {
         }
         for (Spool.Entry e : batch) {
           try {
+            // Metadata first, synchronously: a send whose metadata wait times out fails through its callback
+            // while later records may still go out, which would break the order and force a resend with duplicates.
+            producer.partitionsFor(e.topic());
             synchronized (lock) {
               inFlight.add(e.seq());
             }
