@@ -22,8 +22,17 @@ final class StateBytes {
 
   /** A growing output buffer. */
   static final class Out {
-    private byte[] buf = new byte[256];
+    private byte[] buf;
     private int size;
+
+    Out() {
+      this(256);
+    }
+
+    /** @param expected bytes the value will likely take, so the buffer is not copied as it grows */
+    Out(int expected) {
+      buf = new byte[Math.max(16, expected)];
+    }
 
     private void ensure(int more) {
       if (size + more > buf.length) {

@@ -133,7 +133,8 @@ public final class StateSerdes {
   private static byte[] writeRunState(RunState s) {
     RunState.Meta m = s.meta();
     MonitorState monitor = s.monitor();
-    StateBytes.Out out = new StateBytes.Out().u8(RunState.Meta.VERSION).bytes(MonitorStateCodec.toBytes(monitor))
+    byte[] monitorBytes = MonitorStateCodec.toBytes(monitor);
+    StateBytes.Out out = new StateBytes.Out(monitorBytes.length + 1024).u8(RunState.Meta.VERSION).bytes(monitorBytes)
         .str(m.runId()).i64(m.commandSeq()).i64(m.incompleteSteps()).i64(m.lateRanks()).i64(m.refusedCommands())
         .bool(m.incompleteFiring());
     out.bool(m.info() != null);
