@@ -71,7 +71,7 @@ public final class SentinelTopology {
     t.addProcessor("run-monitor", () -> new MonitorProcessor(logic, settings.silenceCheck()),
         "merge-ranks", "read-runs", "read-evals", "read-control-acks");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RANK_MERGE_STORE), Serdes.String(),
-        StateSerdes.json(RankMerge.class)), "merge-ranks");
+        StateSerdes.rankMerge()), "merge-ranks");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_STATE_STORE), Serdes.String(),
         StateSerdes.runState()), "run-monitor");
     StringSerializer keyOut = new StringSerializer();

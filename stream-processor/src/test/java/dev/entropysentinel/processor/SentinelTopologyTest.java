@@ -5,9 +5,12 @@ import static dev.entropysentinel.processor.TestRecords.eval;
 import static dev.entropysentinel.processor.TestRecords.run;
 import static dev.entropysentinel.processor.TestRecords.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.entropysentinel.forecaster.MonitorConfig;
+import dev.entropysentinel.processor.internal.RankMerge;
 import dev.entropysentinel.processor.internal.RunState;
+import dev.entropysentinel.processor.internal.StateSerdes;
 import dev.entropysentinel.schemas.Alert;
 import dev.entropysentinel.schemas.CommandSigner;
 import dev.entropysentinel.schemas.ControlAck;
@@ -27,7 +30,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -255,5 +260,40 @@ class SentinelTopologyTest {
       assertThat(d.ack()).isEqualTo(ControlAck.Status.APPLIED);
       assertThat(d.ackStep()).isEqualTo(41);
     });
+  }
+
+  @Test
+  void storedStatesReadBackExactlyWithoutRepeatingTheMonitorsText() {
+    start(settings(Policy.INTERVENE, 0.6));
+    runs.pipeInput("r", run("r", 60, 2));
+    feed("r", 0, 60);
+    acks.pipeInput("r", new ControlAck(SchemaVersion.CURRENT, "r", 1, "host-0", 0, 41, TestRecords.T0 + 41_000,
+        ControlAck.Status.APPLIED, "switched to kl-cov"));
+    steps.pipeInput("r", step("r", 0, 2, 60, 0.1, 100));
+    RunState run = state("r");
+    RankMerge merge = driver.<String, RankMerge>getKeyValueStore(SentinelTopology.RANK_MERGE_STORE).get("r");
+    assertThat(merge.pending()).hasSize(1);
+    assertThat(roundTrip(StateSerdes.rankMerge(), merge)).isEqualTo(merge);
+    assertThat(roundTrip(StateSerdes.runState(), run)).isEqualTo(run);
+    assertThat(run.meta().decisions()).singleElement().satisfies(d -> assertThat(d.reason()).contains("ENTROPY_COLLAPSE: "));
+    String monitorsReason = run.monitor().decisions().get(0).reason();
+    assertThat(new String(StateSerdes.runState().serializer().serialize("", run), StandardCharsets.UTF_8))
+        .containsOnlyOnce(monitorsReason);
+  }
+
+  @Test
+  void aStateOfAnotherLayoutIsRefusedSayingWhatToDo() {
+    var runState = StateSerdes.runState().deserializer();
+    assertThatThrownBy(() -> runState.deserialize("", new byte[] {9, 0, 0}))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("run-state state is layout version 9")
+        .hasMessageContaining("--application-id");
+    assertThatThrownBy(() -> StateSerdes.rankMerge().deserializer().deserialize("", "{\"version\":1}".getBytes(
+        StandardCharsets.UTF_8))).isInstanceOf(SerializationException.class).hasMessageContaining("JSON of an older Sentinel");
+    assertThatThrownBy(() -> runState.deserialize("", new byte[] {(byte) RunState.Meta.VERSION, 5, 1}))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("truncated");
+  }
+
+  private static <T> T roundTrip(Serde<T> serde, T value) {
+    return serde.deserializer().deserialize("", serde.serializer().serialize("", value));
   }
 }

@@ -143,7 +143,7 @@ public record RemainingGain(double median, double lower, double upper, double un
   /**
    * Quantiles of {@code G = a * D}, a normal (mean, sd) truncated to [0, aMax] and D uniform on
    * [dLo, dHi], independent: midpoint quadrature over GRID quantiles of each factor, whose
-   * GRID^2 equally weighted products are sorted.
+   * GRID^2 equally weighted products give the quantiles as order statistics.
    */
   static double[] productQuantiles(double mean, double sd, double aMax, double dLo, double dHi, double... probabilities) {
     double[] a = new double[GRID];
@@ -164,11 +164,69 @@ public record RemainingGain(double median, double lower, double upper, double un
         g[i * GRID + j] = a[i] * (dLo + (j + 0.5) / GRID * (dHi - dLo));
       }
     }
-    Arrays.sort(g);
     double[] out = new double[probabilities.length];
-    for (int k = 0; k < probabilities.length; k++) {
-      out[k] = g[Math.min(g.length - 1, (int) Math.floor(probabilities[k] * g.length))];
+    Integer[] order = new Integer[probabilities.length];
+    for (int k = 0; k < order.length; k++) {
+      order[k] = k;
+    }
+    Arrays.sort(order, (x, y) -> Double.compare(probabilities[x], probabilities[y]));
+    int from = 0;
+    for (int k : order) {
+      int rank = Math.min(g.length - 1, (int) Math.floor(probabilities[k] * g.length));
+      from = Math.min(from, rank);
+      select(g, from, rank);
+      out[k] = g[rank];
+      from = rank;
     }
     return out;
+  }
+
+  /**
+   * Moves the {@code rank}-th smallest value of {@code g} (in {@link Double#compare} order, as
+   * {@link Arrays#sort(double[])} would place it) to {@code g[rank]}, no larger value before it and
+   * no smaller one after, given that {@code g[0..from)} already holds values no larger than any in
+   * {@code g[from..]} and {@code rank >= from}. Quickselect: the same order statistic as a full sort,
+   * at a fraction of its cost (the sort of the 4 096 products was a sixth of the processor's time).
+   */
+  static void select(double[] g, int from, int rank) {
+    int lo = from;
+    int hi = g.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      double pivot = median(g[lo], g[mid], g[hi]);
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (Double.compare(g[i], pivot) < 0) {
+          i++;
+        }
+        while (Double.compare(g[j], pivot) > 0) {
+          j--;
+        }
+        if (i <= j) {
+          double t = g[i];
+          g[i] = g[j];
+          g[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (rank <= j) {
+        hi = j;
+      } else if (rank >= i) {
+        lo = i;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private static double median(double a, double b, double c) {
+    if (Double.compare(a, b) > 0) {
+      double t = a;
+      a = b;
+      b = t;
+    }
+    return Double.compare(c, a) <= 0 ? a : Double.compare(c, b) >= 0 ? b : c;
   }
 }

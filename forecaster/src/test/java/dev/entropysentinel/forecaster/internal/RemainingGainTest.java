@@ -17,6 +17,30 @@ class RemainingGainTest {
   }
 
   @Test
+  void selectingOrderStatisticsGivesExactlyWhatSortingGives() {
+    java.util.Random random = new java.util.Random(7);
+    for (int trial = 0; trial < 200; trial++) {
+      double[] g = new double[1 + random.nextInt(300)];
+      for (int i = 0; i < g.length; i++) {
+        g[i] = switch (random.nextInt(4)) {
+          case 0 -> random.nextInt(5) * 0.25;
+          case 1 -> random.nextBoolean() ? 0.0 : -0.0;
+          default -> random.nextGaussian();
+        };
+      }
+      double[] sorted = g.clone();
+      java.util.Arrays.sort(sorted);
+      int[] ranks = random.ints(3, 0, g.length).sorted().toArray();
+      int from = 0;
+      for (int rank : ranks) {
+        RemainingGain.select(g, from, rank);
+        assertThat(Double.compare(g[rank], sorted[rank])).as("rank %d of %d", rank, g.length).isZero();
+        from = rank;
+      }
+    }
+  }
+
+  @Test
   void anUncollapsedRunMayStillDropAllTheWayToZeroEntropy() {
     double[] d = RemainingGain.dropRange(0.4, 0.4, 1.0);
     assertThat(d[0]).isZero();

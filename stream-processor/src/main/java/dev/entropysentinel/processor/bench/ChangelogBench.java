@@ -8,7 +8,6 @@ import dev.entropysentinel.processor.internal.RunState;
 import dev.entropysentinel.processor.internal.StateSerdes;
 import dev.entropysentinel.schemas.Topics;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -119,7 +118,7 @@ final class ChangelogBench {
   }
 
   /** A changelog record: its run, the step its state holds, its key + value bytes, and for run-state its meta bytes and decisions. */
-  private record Sized(String key, long step, int bytes, int metaBytes, List<String> decisions) {}
+  private record Sized(String key, long step, int bytes, int metaBytes, int monitorBytes, List<String> decisions) {}
 
   private List<Sized> read(String topic, boolean runState) {
     Map<TopicPartition, Long> to = kafka.endOffsets(List.of(topic));
@@ -141,14 +140,15 @@ final class ChangelogBench {
   private static Sized runState(ConsumerRecord<String, byte[]> r) {
     RunState s = StateSerdes.runState().deserializer().deserialize(r.topic(), r.value());
     long step = s.meta().lastStep() == null ? -1 : s.meta().lastStep().step();
-    return new Sized(r.key(), step, r.serializedKeySize() + r.serializedValueSize(), ByteBuffer.wrap(r.value()).getInt(),
+    return new Sized(r.key(), step, r.serializedKeySize() + r.serializedValueSize(), StateSerdes.metaBytes(r.value()),
+        StateSerdes.monitorBytes(r.value()),
         s.meta().decisions().stream().map(d -> d.action() + " " + d.cause() + " at step " + d.step()
             + (d.dryRun() ? " (advice)" : "")).toList());
   }
 
   private static Sized rankMerge(ConsumerRecord<String, byte[]> r) {
-    RankMerge m = StateSerdes.json(RankMerge.class).deserializer().deserialize(r.topic(), r.value());
-    return new Sized(r.key(), m.lastMergedStep(), r.serializedKeySize() + r.serializedValueSize(), 0, List.of());
+    RankMerge m = StateSerdes.rankMerge().deserializer().deserialize(r.topic(), r.value());
+    return new Sized(r.key(), m.lastMergedStep(), r.serializedKeySize() + r.serializedValueSize(), 0, 0, List.of());
   }
 
   private static Point point(List<Sized> state, List<Sized> merge, long step) {
@@ -163,7 +163,7 @@ final class ChangelogBench {
     int inputs = (int) LongStream.rangeClosed(step - WINDOW + 1, step).map(x -> x % BenchRecords.EVAL_EVERY == 0 ? 2 : 1).sum();
     double total = s.stream().mapToInt(Sized::bytes).sum() + m.stream().mapToInt(Sized::bytes).sum();
     return new Point(step, inputs, s.size() + m.size(), total / inputs, stateBytes, meta,
-        stateBytes - meta - 4 - s.get(0).key().length(), mean(m, Sized::bytes));
+        mean(s, Sized::monitorBytes), mean(m, Sized::bytes));
   }
 
   /** Records attributed to the steps {@code step - WINDOW + 1 .. step}. */

@@ -3,20 +3,20 @@ package dev.entropysentinel.processor.internal;
 import dev.entropysentinel.processor.SentinelTopology;
 import dev.entropysentinel.schemas.StepStats;
 import java.time.Duration;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Glue between Kafka Streams and {@link StepMerger}: one {@link RankMerge} per run in a store. */
+/**
+ * Glue between Kafka Streams and {@link StepMerger}: one {@link RankMerge} per run in a store, read
+ * through the task's in-memory {@link StoreMirror}.
+ */
 public final class MergeProcessor implements Processor<String, StepStats, String, Object> {
   private final StepMerger merger;
   private final Duration graceTime;
   private ProcessorContext<String, Object> context;
-  private KeyValueStore<String, RankMerge> store;
+  private StoreMirror<RankMerge> store;
 
   public MergeProcessor(StepMerger merger, Duration graceTime) {
     this.merger = merger;
@@ -26,7 +26,7 @@ public final class MergeProcessor implements Processor<String, StepStats, String
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.store = context.getStateStore(SentinelTopology.RANK_MERGE_STORE);
+    this.store = new StoreMirror<>(context.getStateStore(SentinelTopology.RANK_MERGE_STORE));
     Duration every = graceTime.dividedBy(2).compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : graceTime.dividedBy(2);
     context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::flushExpired);
   }
@@ -42,17 +42,15 @@ public final class MergeProcessor implements Processor<String, StepStats, String
   }
 
   private void flushExpired(long now) {
-    try (KeyValueIterator<String, RankMerge> all = store.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, RankMerge> run = all.next();
-        if (run.value.pending().isEmpty()) {
-          continue;
-        }
-        StepMerger.Result result = merger.flush(run.value, now);
-        if (!result.merged().isEmpty()) {
-          store.put(run.key, result.state());
-          emit(run.key, result, now);
-        }
+    for (String runId : store.keys()) {
+      RankMerge run = store.get(runId);
+      if (run.pending().isEmpty()) {
+        continue;
+      }
+      StepMerger.Result result = merger.flush(run, now);
+      if (!result.merged().isEmpty()) {
+        store.put(runId, result.state());
+        emit(runId, result, now);
       }
     }
   }

@@ -9,17 +9,14 @@ import dev.entropysentinel.schemas.Forecast;
 import dev.entropysentinel.schemas.RunInfo;
 import dev.entropysentinel.schemas.WireRecord;
 import java.time.Duration;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Glue between Kafka Streams and {@link RunLogic}: one {@link RunState} per run in the changelogged
- * {@code run-state} store; outputs to the forecast, alert and control sinks; a wall-clock
+ * {@code run-state} store (read through the task's in-memory {@link StoreMirror}); outputs to the forecast, alert and control sinks; a wall-clock
  * punctuator feeds silence ticks.
  */
 public final class MonitorProcessor implements Processor<String, Object, String, WireRecord> {
@@ -30,7 +27,7 @@ public final class MonitorProcessor implements Processor<String, Object, String,
   private final RunLogic logic;
   private final Duration silenceCheck;
   private ProcessorContext<String, WireRecord> context;
-  private KeyValueStore<String, RunState> store;
+  private StoreMirror<RunState> store;
 
   public MonitorProcessor(RunLogic logic, Duration silenceCheck) {
     this.logic = logic;
@@ -40,7 +37,7 @@ public final class MonitorProcessor implements Processor<String, Object, String,
   @Override
   public void init(ProcessorContext<String, WireRecord> context) {
     this.context = context;
-    this.store = context.getStateStore(SentinelTopology.RUN_STATE_STORE);
+    this.store = new StoreMirror<>(context.getStateStore(SentinelTopology.RUN_STATE_STORE));
     context.schedule(silenceCheck, PunctuationType.WALL_CLOCK_TIME, this::tick);
   }
 
@@ -68,11 +65,9 @@ public final class MonitorProcessor implements Processor<String, Object, String,
   }
 
   private void tick(long now) {
-    try (KeyValueIterator<String, RunState> all = store.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, RunState> run = all.next();
-        apply(run.key, run.value, logic.onTick(run.value, now), now);
-      }
+    for (String runId : store.keys()) {
+      RunState run = store.get(runId);
+      apply(runId, run, logic.onTick(run, now), now);
     }
   }
 

@@ -17,7 +17,7 @@ import java.util.Map;
 public record RankMerge(int version, long lastMergedStep, long maxSeenStep, List<Pending> pending,
     Map<Long, List<Integer>> recentlyMissing, long duplicates, long lateRanks) {
 
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public RankMerge {
     if (version != VERSION) {

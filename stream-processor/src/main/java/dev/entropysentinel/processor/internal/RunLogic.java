@@ -119,7 +119,7 @@ public final class RunLogic {
 
   private Outcome monitor(RunState s, MonitorEvent event, long atMs) {
     MonitorStep step = transition.apply(s.monitor(), event);
-    if (step.duplicate()) {
+    if (step.duplicate() || unchanged(s, step)) {
       return Outcome.none(s);
     }
     RunState.Meta m = s.meta();
@@ -153,6 +153,12 @@ public final class RunLogic {
     RunState.Meta next = new RunState.Meta(RunState.Meta.VERSION, m.runId(), m.info(), seq, decisions, m.lastStep(),
         lastForecast, m.incompleteSteps(), m.lateRanks(), m.refusedCommands(), m.incompleteFiring());
     return new Outcome(new RunState(next, monitor), forecasts, alerts, commands);
+  }
+
+  /** A quiet silence check: the same monitor state and nothing to send, so the run's state need not be written again. */
+  private static boolean unchanged(RunState s, MonitorStep step) {
+    return step.state() == s.monitor() && step.fired().isEmpty() && step.resolved().isEmpty()
+        && step.decisions().isEmpty() && !step.forecastUpdated();
   }
 
   private static RunState.Meta withInfo(RunState.Meta m, RunInfo info) {

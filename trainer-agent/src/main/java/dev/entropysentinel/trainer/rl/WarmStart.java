@@ -13,6 +13,8 @@ import dev.entropysentinel.trainer.task.TaskSuite;
 import dev.entropysentinel.trainer.task.Vocabulary;
 import java.util.List;
 import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Supervised warm start on imperfect demonstrations: each answer character is replaced by a
@@ -20,6 +22,10 @@ import java.util.Random;
  * before RL: some accuracy and high entropy (the noise is spread over the digits).
  */
 final class WarmStart {
+  private static final Logger LOG = LoggerFactory.getLogger(WarmStart.class);
+  /** Progress lines per warm start: it takes minutes on a CPU before the first RL step says anything. */
+  private static final int PROGRESS_LINES = 10;
+
   private WarmStart() {}
 
   /** Trains {@code policy} in place; returns the last step's cross-entropy (nats per token). */
@@ -36,6 +42,11 @@ final class WarmStart {
         }
       }
       loss = step.run(root, tokens, mask);
+      int every = Math.max(1, config.warmStartSteps() / PROGRESS_LINES);
+      if ((s + 1) % every == 0 || s + 1 == config.warmStartSteps()) {
+        LOG.info("warm start: step {}/{}, cross-entropy {} nats per token", s + 1, config.warmStartSteps(),
+            String.format(java.util.Locale.ROOT, "%.3f", loss));
+      }
     }
     return loss;
   }

@@ -1,0 +1,221 @@
+package dev.entropysentinel.processor.internal;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The primitives of the processor's binary state layouts: integers as zig-zag varints (steps and
+ * counts take one or two bytes), doubles as their 8 IEEE bytes (exact, NaN kept), strings as UTF-8
+ * with a length (0 = null), maps in key order so equal values give equal bytes. Binary rather than
+ * JSON because every input re-encodes its run's state: Jackson was 40% of the stream thread.
+ */
+final class StateBytes {
+  private StateBytes() {}
+
+  /** A growing output buffer. */
+  static final class Out {
+    private byte[] buf;
+    private int size;
+
+    Out() {
+      this(256);
+    }
+
+    /** @param expected bytes the value will likely take, so the buffer is not copied as it grows */
+    Out(int expected) {
+      buf = new byte[Math.max(16, expected)];
+    }
+
+    private void ensure(int more) {
+      if (size + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+      }
+    }
+
+    Out u8(int v) {
+      ensure(1);
+      buf[size++] = (byte) v;
+      return this;
+    }
+
+    Out bool(boolean v) {
+      return u8(v ? 1 : 0);
+    }
+
+    Out i64(long v) {
+      long z = (v << 1) ^ (v >> 63);
+      ensure(10);
+      while ((z & ~0x7FL) != 0) {
+        buf[size++] = (byte) ((z & 0x7F) | 0x80);
+        z >>>= 7;
+      }
+      buf[size++] = (byte) z;
+      return this;
+    }
+
+    Out f64(double v) {
+      long bits = Double.doubleToRawLongBits(v);
+      ensure(8);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        buf[size++] = (byte) (bits >>> shift);
+      }
+      return this;
+    }
+
+    Out bytes(byte[] b) {
+      i64(b.length);
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, size, b.length);
+      size += b.length;
+      return this;
+    }
+
+    Out str(String s) {
+      if (s == null) {
+        return i64(0);
+      }
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      i64(b.length + 1L);
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, size, b.length);
+      size += b.length;
+      return this;
+    }
+
+    Out optI64(Long v) {
+      return v == null ? bool(false) : bool(true).i64(v);
+    }
+
+    Out optF64(Double v) {
+      return v == null ? bool(false) : bool(true).f64(v);
+    }
+
+    /** An enum constant's ordinal + 1, 0 for null. */
+    Out enumeration(Enum<?> e) {
+      return i64(e == null ? 0 : e.ordinal() + 1L);
+    }
+
+    <T> Out list(List<T> items, BiConsumer<Out, T> each) {
+      i64(items.size());
+      items.forEach(item -> each.accept(this, item));
+      return this;
+    }
+
+    <V> Out map(Map<String, V> items, BiConsumer<Out, V> each) {
+      i64(items.size());
+      new TreeMap<>(items).forEach((k, v) -> {
+        str(k);
+        each.accept(this, v);
+      });
+      return this;
+    }
+
+    byte[] toBytes() {
+      return Arrays.copyOf(buf, size);
+    }
+  }
+
+  /** Reads what {@link Out} wrote; a truncated value throws {@link BufferUnderflowException}. */
+  static final class In {
+    private final ByteBuffer in;
+
+    In(byte[] bytes) {
+      this.in = ByteBuffer.wrap(bytes);
+    }
+
+    int u8() {
+      return in.get() & 0xFF;
+    }
+
+    boolean bool() {
+      return u8() != 0;
+    }
+
+    long i64() {
+      long z = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        byte b = in.get();
+        z |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          return (z >>> 1) ^ -(z & 1);
+        }
+      }
+      throw new IllegalArgumentException("a varint longer than 10 bytes");
+    }
+
+    int i32() {
+      return Math.toIntExact(i64());
+    }
+
+    double f64() {
+      return Double.longBitsToDouble(in.getLong());
+    }
+
+    /** A length that the bytes left can hold; a corrupt or truncated one reads as underflow. */
+    private int length(int n) {
+      if (n < 0 || n > in.remaining()) {
+        throw new BufferUnderflowException();
+      }
+      return n;
+    }
+
+    byte[] bytes() {
+      byte[] b = new byte[length(i32())];
+      in.get(b);
+      return b;
+    }
+
+    String str() {
+      int n = i32();
+      if (n == 0) {
+        return null;
+      }
+      byte[] b = new byte[length(n - 1)];
+      in.get(b);
+      return new String(b, StandardCharsets.UTF_8);
+    }
+
+    Long optI64() {
+      return bool() ? i64() : null;
+    }
+
+    Double optF64() {
+      return bool() ? f64() : null;
+    }
+
+    <E extends Enum<E>> E enumeration(E[] values) {
+      int i = i32();
+      return i == 0 ? null : values[i - 1];
+    }
+
+    <T> List<T> list(Function<In, T> each) {
+      int n = length(i32());
+      List<T> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(each.apply(this));
+      }
+      return out;
+    }
+
+    <V> Map<String, V> map(Function<In, V> each) {
+      int n = length(i32());
+      Map<String, V> out = new TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        out.put(str(), each.apply(this));
+      }
+      return out;
+    }
+
+    int remaining() {
+      return in.remaining();
+    }
+  }
+}
