@@ -4,8 +4,8 @@ import dev.entropysentinel.alerting.internal.Deduplicator;
 import dev.entropysentinel.alerting.internal.OffsetTracker;
 import dev.entropysentinel.alerting.internal.ReceiverWorker;
 import dev.entropysentinel.alerting.internal.Receivers;
+import dev.entropysentinel.schemas.DeadLetterQueue;
 import dev.entropysentinel.schemas.Alert;
-import dev.entropysentinel.schemas.DeadLetter;
 import dev.entropysentinel.schemas.InvalidRecordException;
 import dev.entropysentinel.schemas.RunInfo;
 import dev.entropysentinel.schemas.Topics;
@@ -21,23 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +49,7 @@ public final class AlertingService implements AutoCloseable {
   private static final long COMMIT_EVERY_MS = 200;
 
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KafkaProducer<String, byte[]> dlq;
+  private final DeadLetterQueue dlq;
   private final List<ReceiverWorker> workers = new ArrayList<>();
   private final OffsetTracker tracker = new OffsetTracker();
   private final Deduplicator dedupe = new Deduplicator(100_000);
@@ -89,14 +82,8 @@ public final class AlertingService implements AutoCloseable {
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     this.consumer = new KafkaConsumer<>(c);
-    this.dlq = new KafkaProducer<>(p);
+    this.dlq = DeadLetterQueue.connect(bootstrapServers);
     for (ReceiverConfig rc : config.receivers()) {
       workers.add(new ReceiverWorker(Receivers.create(rc, config, runMethods::get), rc.policy(), clock));
     }
@@ -227,23 +214,10 @@ public final class AlertingService implements AutoCloseable {
    *     unfinished, its offset uncommitted, and it is delivered again after a restart
    */
   private void park(ConsumerRecord<byte[], byte[]> record, String reason) {
-    DeadLetter letter = DeadLetter.of(record.topic(), record.partition(), record.offset(), record.timestamp(),
-        record.key(), record.value(), reason);
-    String key = record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
-    try {
-      dlq.send(new ProducerRecord<>(Topics.DLQ, key, WireSerde.deadLetters().serialize(Topics.DLQ, letter)))
-          .get(30, TimeUnit.SECONDS);
-      parked.incrementAndGet();
-      LOG.warn("parked {}-{}@{} on {}: {}", record.topic(), record.partition(), record.offset(), Topics.DLQ, reason);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while parking " + record.topic() + "-" + record.partition() + "@" + record.offset(), e);
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.error("cannot park {}-{}@{} on {} ({}); its offset stays uncommitted", record.topic(), record.partition(),
-          record.offset(), Topics.DLQ, e.getMessage());
-      throw new IllegalStateException("dead letter not written: " + e.getMessage(), e);
-    }
+    dlq.park(record, reason);
+    parked.incrementAndGet();
   }
+
 
   private void commit() {
     Map<TopicPartition, Long> positions = tracker.toCommit();

@@ -72,6 +72,12 @@ public record MonitorConfig(
         maxForgone, earlyFraction, targetScore, silenceTimeout, interventionChanges, advise);
   }
 
+  /** A copy that detects a collapse below {@code fraction} of the starting entropy. */
+  public MonitorConfig withCollapseFraction(double fraction) {
+    return new MonitorConfig(smoothingSteps, fraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
+        maxForgone, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
+  }
+
   /** A copy that forgoes at most {@code accuracy} of the final score for a STOP. */
   public MonitorConfig withMaxForgone(double accuracy) {
     return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,

@@ -3,7 +3,7 @@ package dev.entropysentinel.influx;
 import dev.entropysentinel.influx.internal.EvalJoin;
 import dev.entropysentinel.influx.internal.MergedStep;
 import dev.entropysentinel.influx.internal.StepMerger;
-import dev.entropysentinel.schemas.DeadLetter;
+import dev.entropysentinel.schemas.DeadLetterQueue;
 import dev.entropysentinel.schemas.Forecast;
 import dev.entropysentinel.schemas.InvalidRecordException;
 import dev.entropysentinel.schemas.Topics;
@@ -25,20 +25,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.influxdb.dto.Point;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +60,7 @@ public final class InfluxSink implements AutoCloseable {
   private final PointWriter writer;
   private final Clock clock;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KafkaProducer<byte[], byte[]> dlq;
+  private final DeadLetterQueue dlq;
   private final StepMerger merger;
   private final IntervalFunction backoff;
   private final List<Point> buffer = new ArrayList<>();
@@ -123,13 +118,8 @@ public final class InfluxSink implements AutoCloseable {
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(Math.max(500, config.batchSize())));
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     this.consumer = new KafkaConsumer<>(c);
-    this.dlq = new KafkaProducer<>(p);
+    this.dlq = DeadLetterQueue.connect(bootstrapServers);
     this.loop = new Thread(this::run, "influx-sink");
   }
 
@@ -388,18 +378,9 @@ public final class InfluxSink implements AutoCloseable {
   }
 
   private void park(ConsumerRecord<byte[], byte[]> r, String reason) {
-    DeadLetter letter = DeadLetter.of(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), reason);
-    try {
-      dlq.send(new ProducerRecord<>(Topics.DLQ, r.key(), WireSerde.deadLetters().serialize(Topics.DLQ, letter))).get(30, TimeUnit.SECONDS);
-      LOG.warn("parked {}-{}@{} on {}: {}", r.topic(), r.partition(), r.offset(), Topics.DLQ, reason);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while parking " + r.topic() + "-" + r.partition() + "@" + r.offset(), e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot park " + r.topic() + "-" + r.partition() + "@" + r.offset() + " on "
-          + Topics.DLQ + ": " + e.getMessage(), e);
-    }
+    dlq.park(r, reason);
   }
+
 
   /** A snapshot of the counters. */
   public SinkStats stats() {

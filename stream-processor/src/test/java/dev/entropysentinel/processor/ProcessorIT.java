@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.entropysentinel.forecaster.MonitorConfig;
 import dev.entropysentinel.kafka.embedded.EmbeddedKafkaBroker;
 import dev.entropysentinel.schemas.CommandSigner;
 import dev.entropysentinel.schemas.ControlAction;
@@ -62,10 +61,8 @@ class ProcessorIT {
   }
 
   static ProcessorSettings intervening(double collapseFraction) {
-    MonitorConfig d = MonitorConfig.ofDefaults();
-    return ProcessorSettings.ofDefaults(SIGNER).withPolicy(Policy.INTERVENE).withMonitor(new MonitorConfig(
-        d.smoothingSteps(), collapseFraction, d.explosionFactor(), d.sustainSteps(), d.hysteresis(), d.fitTolerance(),
-        d.maxForgone(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(), d.interventionChanges(), false));
+    ProcessorSettings defaults = ProcessorSettings.ofDefaults(SIGNER);
+    return defaults.withPolicy(Policy.INTERVENE).withMonitor(defaults.monitor().withCollapseFraction(collapseFraction));
   }
 
   static KafkaProducer<String, byte[]> producer(String bootstrap) {

@@ -88,11 +88,8 @@ class SentinelTopologyTest {
   }
 
   private static ProcessorSettings settings(Policy policy, double collapseFraction) {
-    MonitorConfig d = MonitorConfig.ofDefaults();
-    MonitorConfig monitor = new MonitorConfig(d.smoothingSteps(), collapseFraction, d.explosionFactor(), d.sustainSteps(),
-        d.hysteresis(), d.fitTolerance(), d.maxForgone(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(),
-        d.interventionChanges(), false);
-    return ProcessorSettings.ofDefaults(SIGNER).withMonitor(monitor).withPolicy(policy);
+    ProcessorSettings defaults = ProcessorSettings.ofDefaults(SIGNER);
+    return defaults.withMonitor(defaults.monitor().withCollapseFraction(collapseFraction)).withPolicy(policy);
   }
 
   private RunState state(String run) {

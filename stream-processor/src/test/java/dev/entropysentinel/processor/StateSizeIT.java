@@ -2,7 +2,6 @@ package dev.entropysentinel.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.entropysentinel.forecaster.MonitorConfig;
 import dev.entropysentinel.forecaster.MonitorStateCodec;
 import dev.entropysentinel.processor.internal.RankMerge;
 import dev.entropysentinel.processor.internal.RunState;
@@ -50,11 +49,9 @@ class StateSizeIT {
   /** As above for a run told to INTERVENE at step 1 663: a decision costs the processor its numbers, not its reason again. */
   @Test
   void anIntervenedRunsStateStaysBoundedAndTheProcessorsPartDoesNotGrowWithItsDecisions() {
-    MonitorConfig d = MonitorConfig.ofDefaults();
-    ProcessorSettings intervening = ProcessorSettings.ofDefaults(SIGNER).withPolicy(Policy.INTERVENE).withMonitor(
-        new MonitorConfig(d.smoothingSteps(), 0.6, d.explosionFactor(), d.sustainSteps(), d.hysteresis(),
-            d.fitTolerance(), d.maxForgone(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(),
-            d.interventionChanges(), false));
+    ProcessorSettings defaults = ProcessorSettings.ofDefaults(SIGNER);
+    ProcessorSettings intervening = defaults.withPolicy(Policy.INTERVENE)
+        .withMonitor(defaults.monitor().withCollapseFraction(0.6));
     assertBounded(sizes(intervening, StateSizeIT::slowlyFalling));
   }
 

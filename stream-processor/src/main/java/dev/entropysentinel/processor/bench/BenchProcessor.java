@@ -1,6 +1,5 @@
 package dev.entropysentinel.processor.bench;
 
-import dev.entropysentinel.forecaster.MonitorConfig;
 import dev.entropysentinel.processor.Policy;
 import dev.entropysentinel.processor.ProcessorApp;
 import dev.entropysentinel.processor.ProcessorConfig;
@@ -37,11 +36,10 @@ final class BenchProcessor implements AutoCloseable {
 
   /** The processor's defaults with policy INTERVENE and collapse below 60% of the starting entropy, acting (not advice). */
   static ProcessorSettings intervening(CommandSigner signer) {
-    MonitorConfig d = MonitorConfig.ofDefaults();
-    return ProcessorSettings.ofDefaults(signer).withPolicy(Policy.INTERVENE).withMonitor(new MonitorConfig(
-        d.smoothingSteps(), 0.6, d.explosionFactor(), d.sustainSteps(), d.hysteresis(), d.fitTolerance(),
-        d.maxForgone(), d.earlyFraction(), d.targetScore(), d.silenceTimeout(), d.interventionChanges(), false));
+    ProcessorSettings defaults = ProcessorSettings.ofDefaults(signer);
+    return defaults.withPolicy(Policy.INTERVENE).withMonitor(defaults.monitor().withCollapseFraction(0.6));
   }
+
 
   /** Starts an instance reading from {@code from} and waits until its stream threads run. */
   static BenchProcessor start(BenchKafka kafka, String applicationId, int threads, Duration commitInterval,

@@ -1,9 +1,9 @@
 package dev.entropysentinel.processor.internal;
 
 import dev.entropysentinel.schemas.DeadLetter;
+import dev.entropysentinel.schemas.DeadLetterQueue;
 import dev.entropysentinel.schemas.InvalidRecordException;
 import dev.entropysentinel.schemas.Topics;
-import dev.entropysentinel.schemas.WireJson;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,9 +47,8 @@ public final class DeadLetters implements DeserializationExceptionHandler, Proce
     String reason = reason(exception);
     LOG.warn("unreadable record from {}-{} at offset {} sent to {}: {}", context.topic(), context.partition(),
         context.offset(), Topics.DLQ, reason);
-    DeadLetter letter = DeadLetter.of(context.topic(), context.partition(), context.offset(), context.timestamp(), key,
-        value, reason);
-    return new ProducerRecord<>(Topics.DLQ, null, key, WireJson.write(letter));
+    return DeadLetterQueue.record(context.topic(), context.partition(), context.offset(), context.timestamp(), key, value,
+        reason);
   }
 
   /** {@code field: problem} for our validation errors, else the exception and its message. */

@@ -85,11 +85,12 @@ class KafkaEmitterTest {
   @Test
   void aFullSpoolDropsAndCountsRecordsWithoutBlockingTraining() throws Exception {
     try (KafkaEmitter emitter = KafkaEmitter.start(config(4096), factory)) {
-      long started = System.nanoTime();
       for (int s = 0; s < 100; s++) {
         emitter.accept(TestRecords.step("run", s, 0));
       }
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+      // every accept returned although the producer (no auto-complete) has acknowledged nothing: training never
+      // waits for the broker, and what did not fit was counted rather than blocking
+      assertThat(emitter.spool().acked()).isEqualTo(new SpoolPosition(0));
       assertThat(emitter.notSpooled()).isPositive();
       assertThat(emitter.spool().bytes()).isLessThanOrEqualTo(4096);
       assertThat(emitter.notSpooled() + emitter.spool().end().next()).isEqualTo(100);
