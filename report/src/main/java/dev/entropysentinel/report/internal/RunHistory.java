@@ -1,0 +1,140 @@
+package dev.entropysentinel.report.internal;
+
+import dev.entropysentinel.schemas.Alert;
+import dev.entropysentinel.schemas.ControlAck;
+import dev.entropysentinel.schemas.ControlCommand;
+import dev.entropysentinel.schemas.EvalResult;
+import dev.entropysentinel.schemas.Forecast;
+import dev.entropysentinel.schemas.RunInfo;
+import dev.entropysentinel.schemas.StepStats;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * Everything recorded about one run, bounded however long the run: the per-step series keep at
+ * most {@link #MAX_POINTS} points by thinning to every 2nd, 4th, ... step (the last step always
+ * stays), so a live dashboard's memory does not grow with the run. Not thread-safe; {@code
+ * RunRecords} guards it.
+ */
+public final class RunHistory {
+  /** Points kept per series before it is thinned. */
+  public static final int MAX_POINTS = 2048;
+
+  private final String runId;
+  private RunInfo info;
+  private final Thinned<StepPoint> steps = new Thinned<>();
+  private final Thinned<EvalResult> evals = new Thinned<>();
+  private final Thinned<Forecast> forecasts = new Thinned<>();
+  private final Map<String, Alert> alerts = new LinkedHashMap<>();
+  private final NavigableMap<Long, ControlCommand> commands = new TreeMap<>();
+  private final Map<Long, ControlAck> acks = new LinkedHashMap<>();
+
+  public RunHistory(String runId) {
+    this.runId = runId;
+  }
+
+  public void add(RunInfo r) {
+    info = r;
+  }
+
+  public void add(StepStats s) {
+    steps.computeIfAbsent(s.step(), StepPoint::new).add(s);
+  }
+
+  /** The latest validation of a step wins, as the monitor takes each one as it comes. */
+  public void add(EvalResult e) {
+    evals.put(e.step(), e);
+  }
+
+  /** The last forecast of a step wins (a step's evals and entropy can each produce one). */
+  public void add(Forecast f) {
+    forecasts.put(f.step(), f);
+  }
+
+  /** Alerts by (id, status): a firing and its resolve both stay; a repeat replaces its twin. */
+  public void add(Alert a) {
+    alerts.put(a.alertId() + "/" + a.status(), a);
+  }
+
+  public void add(ControlCommand c) {
+    commands.put(c.seq(), c);
+  }
+
+  /** The first acknowledgement of a command counts (a trainer answers once per command per rank). */
+  public void add(ControlAck a) {
+    acks.putIfAbsent(a.seq(), a);
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /** The run's description, null until its run record arrived. */
+  public RunInfo info() {
+    return info;
+  }
+
+  public List<StepPoint> steps() {
+    return new ArrayList<>(steps.values());
+  }
+
+  public List<EvalResult> evals() {
+    return new ArrayList<>(evals.values());
+  }
+
+  public List<Forecast> forecasts() {
+    return new ArrayList<>(forecasts.values());
+  }
+
+  public List<Alert> alerts() {
+    return new ArrayList<>(alerts.values());
+  }
+
+  public List<ControlCommand> commands() {
+    return new ArrayList<>(commands.values());
+  }
+
+  public ControlAck ack(long seq) {
+    return acks.get(seq);
+  }
+
+  /** The entropy at {@code step}, or at the closest recorded step before it; NaN before any. */
+  public double entropyAt(long step) {
+    Map.Entry<Long, StepPoint> e = steps.floorEntry(step);
+    return e == null ? Double.NaN : e.getValue().entropy();
+  }
+
+  /**
+   * A step-keyed map that stays under {@link #MAX_POINTS}: when full it keeps only the steps that
+   * are multiples of a doubled stride, and always its last step.
+   */
+  static final class Thinned<V> extends TreeMap<Long, V> {
+    private long stride = 1;
+
+    @Override
+    public V put(Long step, V value) {
+      V old = super.put(step, value);
+      thin();
+      return old;
+    }
+
+    @Override
+    public V computeIfAbsent(Long step, java.util.function.Function<? super Long, ? extends V> make) {
+      V v = super.computeIfAbsent(step, make);
+      thin();
+      return v;
+    }
+
+    private void thin() {
+      while (size() > MAX_POINTS) {
+        stride *= 2;
+        long last = lastKey();
+        keySet().removeIf(k -> k % stride != 0 && k != last);
+      }
+    }
+  }
+}
