@@ -97,7 +97,8 @@ public final class HeadlessChromium {
           "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
           "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile));
       command.addAll(args);
-      p = new ProcessBuilder(command).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+      p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+      p.getOutputStream().close();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         throw new IllegalStateException("chromium did not finish within " + TIMEOUT_SECONDS + " s: " + command);
