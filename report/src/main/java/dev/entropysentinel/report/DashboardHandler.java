@@ -28,11 +28,6 @@ public final class DashboardHandler implements HttpHandler {
     this.clock = clock;
   }
 
-  /** Registers the dashboard's paths on {@code server}. */
-  public void register(com.sun.net.httpserver.HttpServer server) {
-    server.createContext("/", this);
-  }
-
   @Override
   public void handle(HttpExchange x) throws IOException {
     try {

@@ -108,7 +108,7 @@ public record ReportModel(String mode, long generatedAtMs, double fitFraction, L
     List<StepPoint> steps = h.steps();
     List<Forecast> forecasts = h.forecasts();
     StepPoint last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
-    Forecast forecast = forecasts.isEmpty() ? null : forecasts.get(forecasts.size() - 1);
+    Forecast forecast = h.latestForecast();
     Long planned = info != null && info.plannedSteps() != null ? info.plannedSteps()
         : forecast != null && forecast.finalStep() > 0 ? forecast.finalStep() : null;
     Long fitStep = planned == null ? null : (long) Math.floor(o.fitFraction() * planned);

@@ -157,6 +157,7 @@
   function plot(box, opts, data, main, note) {
     opts.width = Math.max(400, box.clientWidth || 620);
     opts.height = 260;
+    opts.legend = { live: false };
     plots.push(new uPlot(opts, data, box));
     var counts = opts.series.slice(1).map(function (s, i) { return s.label + ':' + count(data[i + 1]); });
     box.setAttribute('data-series', counts.join(','));
@@ -223,7 +224,7 @@
       scales: { x: { time: false } },
       axes: [{ label: 'e^H' }, { label: 'R' }],
       series: [{ label: 'e^H' }, merge({ label: 'measured', stroke: '#1e7b34' }, pointsOnly),
-        { label: 'fitted law', stroke: '#b3261e', width: 2 }]
+        { label: 'fitted law', stroke: '#b3261e', width: 2, points: { show: false } }]
     }, [lx, pts.map(function (p) { return p.r; }), fitted], 1,
       isNum(law.a) ? 'a = ' + fmt(law.a) + ', b = ' + fmt(law.b) + ', ceiling b−a = ' + fmt(law.b - law.a) : 'no fit yet');
 

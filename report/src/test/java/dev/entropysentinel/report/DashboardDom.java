@@ -56,7 +56,10 @@ public final class DashboardDom {
     return section;
   }
 
-  /** A number cell shows {@code expected}: its exact value within 1e-9 and its text at the page's 4 decimals. */
+  /**
+   * A number cell shows {@code expected}: its exact value within 1e-9, and its text (up to an
+   * interval after it) at the page's 4 decimals.
+   */
   public static void assertNumber(Element scope, String field, double expected) {
     assertShown(scope, field, expected, 4);
   }
@@ -71,9 +74,14 @@ public final class DashboardDom {
     assertThat(cell).as("cell %s", field).isNotNull();
     assertThat(Double.parseDouble(cell.attr("data-value"))).as("value of %s", field).isCloseTo(expected, within(1e-9));
     if (cell.tagName().equals("td")) {
-      assertThat(cell.text()).as("text of %s", field)
+      assertThat(cell.text().split(" ")[0]).as("text of %s: %s", field, cell.text())
           .isEqualTo(new BigDecimal(expected).setScale(digits, RoundingMode.HALF_UP).toPlainString());
     }
+  }
+
+  /** A number as the page prints it: 4 decimals, half up on the exact binary value (JavaScript toFixed). */
+  public static String fmt(double v) {
+    return new BigDecimal(v).setScale(4, RoundingMode.HALF_UP).toPlainString();
   }
 
   /**

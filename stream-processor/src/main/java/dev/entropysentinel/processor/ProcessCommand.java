@@ -89,19 +89,26 @@ public final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--grace-ms", defaultValue = "30000", description = "... or this long after its first rank arrived (default: ${DEFAULT-VALUE})")
   long graceMs;
 
+  @Option(names = "--dashboard", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "serve the live web dashboard at / (charts of every run, from a consumer of the Sentinel topics); "
+          + "--no-dashboard serves the JSON API only (default: on)")
+  boolean dashboard;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
     ProcessorConfig config = config();
-    ProcessorApp app = ProcessorApp.start(config);
+    ProcessorApp app = ProcessorApp.start(config, dashboard);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       app.close();
       stopped.countDown();
     }, "processor-shutdown"));
-    System.out.println("processor ready: http://" + config.httpHost() + ":" + app.httpPort() + "/runs (policy "
-        + config.settings().policy().name().toLowerCase(Locale.ROOT) + "; Ctrl-C to stop)");
+    String base = "http://" + config.httpHost() + ":" + app.httpPort();
+    System.out.println("processor ready: " + base + "/runs (policy "
+        + config.settings().policy().name().toLowerCase(Locale.ROOT) + (dashboard ? "; dashboard " + base + "/" : "")
+        + "; Ctrl-C to stop)");
     System.out.flush();
     stopped.await();
     return 0;

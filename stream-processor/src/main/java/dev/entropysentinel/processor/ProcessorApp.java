@@ -2,10 +2,12 @@ package dev.entropysentinel.processor;
 
 import dev.entropysentinel.processor.internal.DeadLetters;
 import dev.entropysentinel.processor.internal.RunsApi;
+import dev.entropysentinel.report.LiveDashboard;
 import dev.entropysentinel.schemas.TopicSetup;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running processor instance: the topology on Kafka Streams under exactly-once v2, its HTTP
- * API ({@code /runs}, {@code /runs/{id}}, {@code /health}, {@code /metrics}) and its metrics.
+ * API ({@code /runs}, {@code /runs/{id}}, {@code /health}, {@code /metrics}), optionally the live
+ * dashboard ({@code /}, data at {@code /report.json}) and its metrics.
  * Several instances with one application id share the runs between them; each answers for all.
  */
 public final class ProcessorApp implements AutoCloseable {
@@ -29,22 +32,31 @@ public final class ProcessorApp implements AutoCloseable {
   private final RunsApi api;
   private final PrometheusMeterRegistry registry;
   private final KafkaStreamsMetrics metrics;
+  private final LiveDashboard dashboard;
 
   private ProcessorApp(ProcessorConfig config, KafkaStreams streams, RunsApi api, PrometheusMeterRegistry registry,
-      KafkaStreamsMetrics metrics) {
+      KafkaStreamsMetrics metrics, LiveDashboard dashboard) {
     this.config = config;
     this.streams = streams;
     this.api = api;
     this.registry = registry;
     this.metrics = metrics;
+    this.dashboard = dashboard;
+  }
+
+  /** An instance without the dashboard (benchmarks, tests of the topology alone). */
+  public static ProcessorApp start(ProcessorConfig requested) {
+    return start(requested, false);
   }
 
   /**
-   * Creates the Sentinel topics when missing, binds the HTTP API and starts the stream threads.
+   * Creates the Sentinel topics when missing, binds the HTTP API and starts the stream threads;
+   * with {@code dashboard}, also serves the live dashboard at {@code /}, fed by a consumer of its own
+   * that reads every recorded topic (the processor's state keeps only what its decisions need).
    *
    * @throws IllegalStateException when Kafka cannot be reached or the HTTP port cannot be bound
    */
-  public static ProcessorApp start(ProcessorConfig requested) {
+  public static ProcessorApp start(ProcessorConfig requested, boolean dashboard) {
     TopicSetup.ensure(requested.bootstrapServers(), requested.partitions(), (short) 1, Map.of(), Duration.ofSeconds(30));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RunsApi api = RunsApi.bind(requested.httpHost(), requested.httpPort(), registry);
@@ -56,11 +68,18 @@ public final class ProcessorApp implements AutoCloseable {
       LOG.error("stream thread failed; replacing it (state is restored from the changelog)", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
+    LiveDashboard live = dashboard
+        ? LiveDashboard.start(config.bootstrapServers(), config.applicationId() + "-dashboard-" + api.port(), Clock.systemUTC())
+        : null;
+    if (live != null) {
+      api.mount("/", live.handler());
+    }
     api.serve(streams, config.httpHost() + ":" + api.port());
     streams.start();
-    LOG.info("processor {} started: HTTP on http://{}:{}/ (runs, health, metrics), policy {}, exactly_once_v2",
-        config.applicationId(), config.httpHost(), api.port(), config.settings().policy());
-    return new ProcessorApp(config, streams, api, registry, metrics);
+    LOG.info("processor {} started: HTTP on http://{}:{}/ ({}runs, health, metrics), policy {}, exactly_once_v2",
+        config.applicationId(), config.httpHost(), api.port(), live == null ? "" : "dashboard, ",
+        config.settings().policy());
+    return new ProcessorApp(config, streams, api, registry, metrics, live);
   }
 
   /** The Streams configuration of an instance: exactly-once v2, our dead-letter handlers, IQ address. */
@@ -98,6 +117,9 @@ public final class ProcessorApp implements AutoCloseable {
   /** Stops the stream threads (committing their work) and the HTTP API. */
   @Override
   public void close() {
+    if (dashboard != null) {
+      dashboard.close();
+    }
     streams.close(Duration.ofSeconds(30));
     metrics.close();
     api.close();

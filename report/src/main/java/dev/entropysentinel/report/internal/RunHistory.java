@@ -22,13 +22,14 @@ import java.util.TreeMap;
  */
 public final class RunHistory {
   /** Points kept per series before it is thinned. */
-  public static final int MAX_POINTS = 2048;
+  public static final int MAX_POINTS = 1024;
 
   private final String runId;
   private RunInfo info;
   private final Thinned<StepPoint> steps = new Thinned<>();
   private final Thinned<EvalResult> evals = new Thinned<>();
   private final Thinned<Forecast> forecasts = new Thinned<>();
+  private Forecast latestForecast;
   private final Map<String, Alert> alerts = new LinkedHashMap<>();
   private final NavigableMap<Long, ControlCommand> commands = new TreeMap<>();
   private final Map<Long, ControlAck> acks = new LinkedHashMap<>();
@@ -50,9 +51,13 @@ public final class RunHistory {
     evals.put(e.step(), e);
   }
 
-  /** The last forecast of a step wins (a step's evals and entropy can each produce one). */
+  /**
+   * In the series the last forecast of a step wins (a step's evals and entropy can each produce
+   * one); the run's current forecast is the one that came last, whatever its step.
+   */
   public void add(Forecast f) {
     forecasts.put(f.step(), f);
+    latestForecast = f;
   }
 
   /** Alerts by (id, status): a firing and its resolve both stay; a repeat replaces its twin. */
@@ -88,6 +93,11 @@ public final class RunHistory {
 
   public List<Forecast> forecasts() {
     return new ArrayList<>(forecasts.values());
+  }
+
+  /** The forecast received last, null before any. */
+  public Forecast latestForecast() {
+    return latestForecast;
   }
 
   public List<Alert> alerts() {

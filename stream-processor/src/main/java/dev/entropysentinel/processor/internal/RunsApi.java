@@ -88,6 +88,11 @@ public final class RunsApi implements AutoCloseable {
     server.start();
   }
 
+  /** Serves {@code handler} under {@code path} on the same server (the dashboard at {@code /}). */
+  public void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+    server.createContext(path, handler);
+  }
+
   private void health(HttpExchange x) throws IOException {
     KafkaStreams.State state = streams.state();
     boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
