@@ -51,6 +51,10 @@ public record ReportModel(String mode, long generatedAtMs, double fitFraction, L
       return new Options(0.15, 600, run -> true, null);
     }
 
+    public Options withFitFraction(double fraction) {
+      return new Options(fraction, maxChartPoints, chartsFor, gpuHoursPerStep);
+    }
+
     public Options withChartsFor(Predicate<String> runs) {
       return new Options(fitFraction, maxChartPoints, runs, gpuHoursPerStep);
     }

@@ -131,7 +131,7 @@
       dl.appendChild(el('li', { 'data-decision': d.action, 'data-seq': d.seq, 'data-step': d.step, 'data-ack': d.ack || '' },
         '#' + d.seq + ' ' + (d.dryRun ? 'advice ' : '') + d.action + ' at step ' + d.step + (params ? ' {' + params + '}' : '')
         + ': ' + d.reason + (d.ack ? ' — trainer ' + d.ack + (d.ackReason ? ' (' + d.ackReason + ')' : '')
-        + (isNum(d.ackStep) ? ' at step ' + d.ackStep : '') : ' — not acknowledged yet')));
+        + (isNum(d.ackStep) ? ' at step ' + d.ackStep : '') : ' — no acknowledgement from the trainer')));
     });
     if (!r.decisions.length) { dl.appendChild(el('li', { 'class': 'empty' }, 'none')); }
     decisions.appendChild(dl);
@@ -238,15 +238,16 @@
         values: function (u, vals) { return vals.map(function (i) { return cov.fraction[i] !== undefined ? 'top ' + pct(cov.fraction[i]) : ''; }); } },
         { label: 'mean cov(log π, A)' }],
       series: [{ label: 'group' }, merge({ label: 'mean cov', stroke: '#1f5fbf', fill: 'rgba(31,95,191,0.35)' }, bars)]
-    }, [idx, cov.mean.map(nullable)], 1);
+    }, [idx, cov.mean.map(nullable)], 1, idx.length ? null : 'no covariance statistics in this run\'s records');
 
     plot(chartBox(grid, 'entropy-change'), {
-      title: 'Entropy change per step: predicted from the covariance vs measured',
+      title: 'Entropy change per step: measured vs predicted from the covariance',
       scales: { x: { time: false } },
       axes: [{ label: 'step' }, { label: 'ΔH' }],
-      series: [{ label: 'step' }, { label: 'predicted ΔH', stroke: '#7b1fa2', width: 1.5 },
-        { label: 'measured ΔH', stroke: '#1f5fbf', width: 1.5 }]
-    }, [s.step, s.dhPredicted.map(nullable), s.dhMeasured.map(nullable)], 1);
+      series: [{ label: 'step' }, { label: 'measured ΔH', stroke: '#1f5fbf', width: 1.5 },
+        { label: 'predicted ΔH', stroke: '#7b1fa2', width: 1.5 }]
+    }, [s.step, s.dhMeasured.map(nullable), s.dhPredicted.map(nullable)], 1,
+      count(s.dhPredicted) ? null : 'no covariance statistics in this run\'s records: no prediction');
   }
   function nullable(v) { return isNum(v) ? v : null; }
 

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import dev.entropysentinel.forecaster.MonitorState;
 import dev.entropysentinel.forecaster.MonitorUpdate;
 import dev.entropysentinel.forecaster.RunMonitor;
 import dev.entropysentinel.forecaster.ingest.RunSeries;
@@ -20,7 +21,18 @@ final class MonitorReplay {
   /** Detections and decisions of the replay, in order. */
   record Events(List<ReplayReport.Event> detections, List<ReplayReport.Event> decisions) {}
 
+  /** Sees every record fed to the monitor with what it answered and the state after it (the HTML report's records). */
+  interface Observer {
+    Observer NONE = (step, validation, value, update, state) -> { };
+
+    void fed(int step, boolean validation, double value, MonitorUpdate update, MonitorState state);
+  }
+
   static Events run(RunSeries series, int totalSteps, ReplayOptions options) {
+    return run(series, totalSteps, options, Observer.NONE);
+  }
+
+  static Events run(RunSeries series, int totalSteps, ReplayOptions options, Observer observer) {
     RunMonitor monitor = new RunMonitor(options.monitor(), options.forecast(), totalSteps,
         Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
     List<ReplayReport.Event> detections = new ArrayList<>();
@@ -31,10 +43,14 @@ final class MonitorReplay {
       Double h = series.entropy().get(step);
       Double score = series.validation().get(step);
       if (h != null) {
-        collect(monitor.onEntropy(step, h), detections, decisions);
+        MonitorUpdate update = monitor.onEntropy(step, h);
+        collect(update, detections, decisions);
+        observer.fed(step, false, h, update, monitor.state());
       }
       if (score != null) {
-        collect(monitor.onValidation(step, score), detections, decisions);
+        MonitorUpdate update = monitor.onValidation(step, score);
+        collect(update, detections, decisions);
+        observer.fed(step, true, score, update, monitor.state());
       }
     }
     return new Events(detections, decisions);

@@ -36,6 +36,16 @@ public final class Replay {
    * @throws IllegalArgumentException if a metric key set in the options is not in the log
    */
   public ReplayReport run(String name, MetricLog log) {
+    return run(name, log, (series, steps) -> MonitorReplay.Observer.NONE);
+  }
+
+  /** The observer of a replay, made once the series and the target step are known. */
+  interface ObserverFactory {
+    MonitorReplay.Observer make(RunSeries series, int totalSteps);
+  }
+
+  /** Like {@link #run(String, MetricLog)}, showing every record fed to the monitor to an observer. */
+  ReplayReport run(String name, MetricLog log, ObserverFactory observers) {
     RunSeries series = RunSeries.from(log, options.entropyKey(), options.validationKey());
     ReplayReport.Ingestion ingestion = new ReplayReport.Ingestion(
         log.linesRead(), log.rows().size(), log.malformed(), log.malformedExamples());
@@ -70,7 +80,7 @@ public final class Replay {
     ReplayReport.FinalForecast finalForecast = result.asOptional()
         .map(f -> new ReplayReport.FinalForecast(f.value(), f.lo(), f.hi(), f.model(), f.weights(), f.candidates()))
         .orElse(null);
-    MonitorReplay.Events events = MonitorReplay.run(series, steps, options);
+    MonitorReplay.Events events = MonitorReplay.run(series, steps, options, observers.make(series, steps));
     return new ReplayReport(name, log.format().name(), series.entropyKey(), series.validationKey(),
         series.entropyKeys(), series.validationKeys(), steps, (int) Math.floor(cut), finite(fit.a()), finite(fit.b()),
         finite(fit.r2()), finite(fit.ceiling()), finalForecast, result.reason() + resumed(series, result, cut) + target(steps),

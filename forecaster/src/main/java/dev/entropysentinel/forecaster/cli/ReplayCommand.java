@@ -16,7 +16,11 @@ import dev.entropysentinel.forecaster.ingest.LogFormat;
 import dev.entropysentinel.forecaster.ingest.MetricLog;
 import dev.entropysentinel.forecaster.ingest.MetricLogReader;
 import dev.entropysentinel.forecaster.ingest.UnreadableLogException;
+import dev.entropysentinel.forecaster.ingest.RunSeries;
 import dev.entropysentinel.forecaster.prior.CoefficientRegistry;
+import dev.entropysentinel.report.ReportModel;
+import dev.entropysentinel.report.ReportPage;
+import dev.entropysentinel.report.RunRecords;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,6 +90,14 @@ public final class ReplayCommand implements Callable<Integer> {
       description = "non-embedding parameters of this run's model, e.g. 6.5e9 (with --prior-registry)")
   double modelSize;
 
+  @Option(names = "--html", paramLabel = "FILE", description = "also write the replayed logs as the HTML report (one "
+      + "self-contained file, the dashboard's charts per log: entropy and reward, validation with the forecast band, "
+      + "R vs e^H with the fitted law, alerts and decisions with their reasons, steps a STOP would have saved)")
+  Path html;
+
+  /** The replayed runs' records, for --html. */
+  private final RunRecords htmlRecords = new RunRecords();
+
   @Override
   public Integer call() throws IOException {
     if (!(fitFraction > 0 && fitFraction <= 1)) {
@@ -112,6 +124,12 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (html != null) {
+      ReportModel model = ReportModel.of(htmlRecords, "report", System.currentTimeMillis(),
+          ReportModel.Options.ofDefaults().withFitFraction(fitFraction));
+      ReportPage.write(model, html);
+      err.println("sentinel replay: report of " + model.runs().size() + " log(s) written to " + html.toAbsolutePath());
+    }
     List<Backtest.Outcome> failed = outcomes.stream().filter(o -> o.report() == null).toList();
     if (single && !failed.isEmpty()) {
       err.println("sentinel replay: " + failed.get(0).error());
@@ -140,7 +158,8 @@ public final class ReplayCommand implements Callable<Integer> {
   private Backtest.Outcome replay(Replay replay, Path file) {
     try {
       MetricLog metrics = MetricLogReader.read(file, format != null ? format : LogFormat.guess(file));
-      return Backtest.Outcome.of(replay.run(name(file), metrics));
+      return Backtest.Outcome.of(html == null ? replay.run(name(file), metrics)
+          : replay.run(name(file), metrics, (series, steps) -> recorder(name(file), metrics, steps, series)));
     } catch (UnreadableLogException e) {
       return Backtest.Outcome.failed(name(file), "--log " + e.getMessage());
     } catch (IOException e) {
@@ -149,6 +168,19 @@ public final class ReplayCommand implements Callable<Integer> {
       String flag = e.getMessage().startsWith("the validation") ? "--validation-key" : "--entropy-key";
       return Backtest.Outcome.failed(name(file), flag + ": " + file + ": " + e.getMessage());
     }
+  }
+
+  /** Records the replay of one log for --html; its records are added to the report once the replay finished. */
+  private MonitorReplay.Observer recorder(String name, MetricLog metrics, int steps, RunSeries series) {
+    String runId = name;
+    for (int n = 2; taken(runId); n++) {
+      runId = name + "#" + n;
+    }
+    return new ReplayRecords(runId, metrics, steps, series.validationKey(), htmlRecords::add);
+  }
+
+  private boolean taken(String runId) {
+    return htmlRecords.read(runs -> runs.containsKey(runId));
   }
 
   private static String name(Path file) {

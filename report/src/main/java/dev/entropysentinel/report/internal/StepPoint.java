@@ -25,6 +25,7 @@ public final class StepPoint {
   private double predictedWeighted;
   private double measuredWeighted;
   private long weightSum;
+  private long covarianceCount;
   private double stepTimeMsMax;
   private final Map<Double, double[]> topGroups = new TreeMap<>();
 
@@ -49,6 +50,7 @@ public final class StepPoint {
     responses += s.responseCount();
     rewardSum += s.rewardSum();
     stepTimeMsMax = Math.max(stepTimeMsMax, s.stepTimeMs());
+    covarianceCount += s.covariance().count();
     for (Covariance.TopGroup g : s.covariance().topGroups()) {
       double[] acc = topGroups.computeIfAbsent(g.fraction(), f -> new double[2]);
       acc[0] += g.count();
@@ -87,8 +89,9 @@ public final class StepPoint {
     return responses == 0 ? Double.NaN : rewardSum / responses;
   }
 
+  /** The entropy change predicted from the covariance; NaN when no rank had covariance statistics (a replayed log). */
   public double entropyChangePredicted() {
-    return predictedWeighted / weightSum;
+    return covarianceCount == 0 ? Double.NaN : predictedWeighted / weightSum;
   }
 
   public double entropyChangeMeasured() {
