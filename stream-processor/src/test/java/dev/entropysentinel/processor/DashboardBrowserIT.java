@@ -123,7 +123,7 @@ class DashboardBrowserIT {
       assertThat(dom.select("section.run")).as("the live page draws the selected run only").hasSize(1);
 
       Path shots = Path.of("target", "browser");
-      browser.screenshot(base + "#" + RUN, shots.resolve("dashboard.png"), 1400, 1500, 6000);
+      browser.screenshot(base + "#" + RUN, shots.resolve("dashboard.png"), 1400, 1900, 6000);
       assertThat(Files.size(shots.resolve("dashboard.png"))).isGreaterThan(10_000);
       String copyTo = System.getProperty("sentinel.screenshot");
       if (copyTo != null && !copyTo.isBlank()) {
