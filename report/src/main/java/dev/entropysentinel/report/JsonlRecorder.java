@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * Writes each record it is given as one line of its topic's file in {@link RecordedLayout}, bytes
  * as they were on the wire, so {@code sentinel report --from DIR} can rebuild the report later.
- * Used as a {@link TopicFeed.Listener} (the demo records this way); lines are flushed on every
- * {@link #flush()} and on close.
+ * Used as a {@link TopicFeed.Listener} (the demo records this way); lines are flushed after every
+ * batch the feed hands over, on {@link #flush()} and on close.
  */
 public final class JsonlRecorder implements TopicFeed.Listener, AutoCloseable {
   private final Path dir;
@@ -52,6 +52,11 @@ public final class JsonlRecorder implements TopicFeed.Listener, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + RecordedLayout.file(dir, topic) + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public void batchDone() {
+    flush();
   }
 
   public synchronized void flush() {

@@ -31,6 +31,9 @@ public final class TopicFeed implements AutoCloseable {
   @FunctionalInterface
   public interface Listener {
     void accept(String topic, String where, byte[] json);
+
+    /** Called after each batch of records handed over (a recorder flushes its files here). */
+    default void batchDone() {}
   }
 
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -77,9 +80,13 @@ public final class TopicFeed implements AutoCloseable {
           Thread.sleep(RECHECK.toMillis() / 4); // no topic yet: nothing to poll
           continue;
         }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+        var batch = consumer.poll(Duration.ofMillis(500));
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
           listener.accept(r.topic(), r.topic() + "-" + r.partition() + "@" + r.offset(), r.value());
           recordsRead++;
+        }
+        if (!batch.isEmpty()) {
+          listener.batchDone();
         }
       }
     } catch (WakeupException e) {

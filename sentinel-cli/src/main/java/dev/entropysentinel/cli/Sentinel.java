@@ -4,6 +4,7 @@ import dev.entropysentinel.alerting.cli.AlertingCommand;
 import dev.entropysentinel.forecaster.cli.ReplayCommand;
 import dev.entropysentinel.kafka.embedded.BrokerCommand;
 import dev.entropysentinel.processor.ProcessCommand;
+import dev.entropysentinel.report.RecordCommand;
 import dev.entropysentinel.report.ReportCommand;
 import dev.entropysentinel.trainer.cli.TrainCommand;
 import picocli.CommandLine;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       BrokerCommand.class,
       BenchCommand.class,
       ProcessCommand.class,
+      RecordCommand.class,
       ReplayCommand.class,
       ReportCommand.class,
       SinkCommand.class,
