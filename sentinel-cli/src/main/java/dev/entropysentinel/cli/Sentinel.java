@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       DemoCommand.class,
       ProcessCommand.class,
+      ReferenceCommand.class,
       ReplayCommand.class,
       SinkCommand.class,
       TopicCommand.class,

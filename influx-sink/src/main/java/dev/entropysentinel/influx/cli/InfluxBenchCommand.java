@@ -45,7 +45,7 @@ public final class InfluxBenchCommand implements Callable<Integer> {
   @Option(names = "--points", defaultValue = "50000", description = "points per side per round (default ${DEFAULT-VALUE})")
   int points;
 
-  @Option(names = "--rounds", defaultValue = "6", description = "rounds, alternating raw and sink; the raw side swings by +-20% between rounds on 2 cores, so a verdict needs several (default ${DEFAULT-VALUE})")
+  @Option(names = "--rounds", defaultValue = "6", description = "rounds, alternating raw and sink; the raw side swings by +-20%% between rounds on 2 cores, so a verdict needs several (default ${DEFAULT-VALUE})")
   int rounds;
 
   @Option(names = "--batch-size", defaultValue = "1000", description = "points per write request, both sides (default ${DEFAULT-VALUE})")
