@@ -1,5 +1,6 @@
 package dev.entropysentinel.influx.cli;
 
+import dev.entropysentinel.schemas.BenchFigure;
 import dev.entropysentinel.influx.InfluxSink;
 import dev.entropysentinel.influx.InfluxSinkConfig;
 import dev.entropysentinel.influx.InfluxWriter;
@@ -86,7 +87,7 @@ public final class InfluxBenchCommand implements Callable<Integer> {
           points, batchSize, rounds, influx);
       out.printf("  raw influxdb-java batch writes: %9.0f points/s (mean; rounds %s)%n", mean(raw), join(raw));
       out.printf("  sink (Kafka -> InfluxDB):       %9.0f points/s (mean; rounds %s)%n", mean(sink), join(sink));
-      out.printf("  ratio sink/raw: %.2f (goal >= 0.8)%n", mean(sink) / mean(raw));
+      out.println(BenchFigure.atLeast("influx write ratio sink/raw", mean(sink) / mean(raw), 0.8).line());
       out.flush();
     }
     return 0;
