@@ -84,6 +84,12 @@ public record MonitorConfig(
         accuracy, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
   }
 
+  /** A copy whose INTERVENE switches to {@code changes} (a method and its parameters, schemas' vocabulary). */
+  public MonitorConfig withInterventionChanges(Map<String, String> changes) {
+    return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
+        maxForgone, earlyFraction, targetScore, silenceTimeout, changes, dryRun);
+  }
+
   private static void require(boolean ok, String rule, Object value) {
     if (!ok) {
       throw new IllegalArgumentException(rule + ", was " + value);

@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
     defaultValueProvider = ProcessCommand.Defaults.class,
     description = {"Runs the Sentinel stream processor (Kafka Streams, exactly-once): merges the ranks of every step, "
         + "fits the entropy-performance law online, forecasts each run's final score, detects entropy collapse and "
-        + "explosion, and sends signed INTERVENE / STOP commands, alerts and forecasts. Serves GET /runs, /runs/{id}, "
-        + "/health and Prometheus /metrics. Start several with the same --application-id to share the runs.",
+        + "explosion, and sends signed INTERVENE / STOP commands, alerts and forecasts. Serves the live dashboard at /, "
+        + "GET /runs, /runs/{id}, /report.json (the dashboard's data), /health and Prometheus /metrics. Start several with the same --application-id to share the runs.",
         "The control key comes from --secret-file or the environment variable " + CommandSigner.KEY_ENV + "."})
 public final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers, host:port[,host:port]")
