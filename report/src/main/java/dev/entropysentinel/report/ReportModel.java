@@ -64,10 +64,15 @@ public record ReportModel(String mode, long generatedAtMs, double fitFraction, L
     }
   }
 
-  /** One run: the fleet row, the facts above its charts, and the charts when asked for. */
+  /**
+   * One run: the fleet row, the facts above its charts, and the charts when asked for.
+   *
+   * @param alerts every firing and resolve notice, in order
+   * @param firingAlerts the types of the alerts firing now (not resolved since)
+   */
   public record RunView(String runId, String method, String modelName, Long plannedSteps, Integer worldSize,
       String phase, Long lastStep, Double entropy, Double reward, Forecast forecast, Forecast forecastAtFit,
-      Long fitStep, List<Alert> alerts, List<DecisionView> decisions, List<StopSaving> stops, Charts charts) {}
+      Long fitStep, List<Alert> alerts, List<String> firingAlerts, List<DecisionView> decisions, List<StopSaving> stops, Charts charts) {}
 
   /** A decision as sent and what the trainer answered ({@code ack} null before it did). */
   public record DecisionView(long seq, long step, String action, String reason, Map<String, String> parameters,
@@ -146,7 +151,8 @@ public record ReportModel(String mode, long generatedAtMs, double fitFraction, L
     return new RunView(h.runId(), method, info == null ? null : info.modelName(), planned,
         info != null ? Integer.valueOf(info.worldSize()) : last == null ? null : last.worldSize(), phase,
         last == null ? null : last.step(), last == null ? null : finite(last.entropy()),
-        last == null ? null : finite(last.reward()), forecast, atFit, fitStep, h.alerts(), decisions, stops,
+        last == null ? null : finite(last.reward()), forecast, atFit, fitStep, h.alerts(),
+        h.firingAlerts().stream().map(a -> a.type().name()).toList(), decisions, stops,
         o.chartsFor().test(h.runId()) ? charts(h, steps, forecasts, forecast, o.maxChartPoints()) : null);
   }
 

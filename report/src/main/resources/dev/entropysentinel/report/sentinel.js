@@ -38,7 +38,7 @@
     body.textContent = '';
     model.runs.forEach(function (r) {
       var last = r.decisions.length ? r.decisions[r.decisions.length - 1] : null;
-      var firing = r.alerts.filter(function (a) { return a.status === 'FIRING'; }).map(function (a) { return a.type; });
+      var firing = r.firingAlerts;
       var tr = el('tr', { 'data-run': r.runId, 'data-phase': r.phase, 'class': r.runId === selected ? 'selected' : null });
       tr.appendChild(textCell('runId', r.runId));
       tr.appendChild(textCell('method', r.method));

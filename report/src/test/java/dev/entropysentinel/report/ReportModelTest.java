@@ -55,6 +55,18 @@ class ReportModelTest {
   }
 
   @Test
+  void aResolvedAlertIsNoLongerFiringButStaysInTheHistory() {
+    RunRecords records = recorded("r", 40);
+    dev.entropysentinel.schemas.Alert firing = only(records).alerts().get(0);
+    records.add(new dev.entropysentinel.schemas.Alert(firing.schemaVersion(), firing.alertId(), "r", firing.type(),
+        firing.severity(), dev.entropysentinel.schemas.Alert.Status.RESOLVED, 30, 1, 2L, "recovered", java.util.Map.of()));
+    ReportModel.RunView run = only(records);
+    assertThat(run.firingAlerts()).isEmpty();
+    assertThat(run.alerts()).extracting(a -> a.status().name()).containsExactly("FIRING", "RESOLVED");
+    assertThat(only(recorded("r", 40)).firingAlerts()).containsExactly("ENTROPY_COLLAPSE");
+  }
+
+  @Test
   void aGivenGpuRatePricesTheSavedSteps() {
     ReportModel.RunView run = ReportModel.of(recorded("r", 100), "report", 0,
         ReportModel.Options.ofDefaults().withGpuHoursPerStep(0.5)).runs().get(0);

@@ -31,6 +31,7 @@ public final class RunHistory {
   private final Thinned<Forecast> forecasts = new Thinned<>();
   private Forecast latestForecast;
   private final Map<String, Alert> alerts = new LinkedHashMap<>();
+  private final Map<String, Alert> latestByAlertId = new LinkedHashMap<>();
   private final NavigableMap<Long, ControlCommand> commands = new TreeMap<>();
   private final Map<Long, ControlAck> acks = new LinkedHashMap<>();
 
@@ -63,6 +64,7 @@ public final class RunHistory {
   /** Alerts by (id, status): a firing and its resolve both stay; a repeat replaces its twin. */
   public void add(Alert a) {
     alerts.put(a.alertId() + "/" + a.status(), a);
+    latestByAlertId.put(a.alertId(), a);
   }
 
   public void add(ControlCommand c) {
@@ -102,6 +104,11 @@ public final class RunHistory {
 
   public List<Alert> alerts() {
     return new ArrayList<>(alerts.values());
+  }
+
+  /** The alerts whose latest notice is FIRING (a RESOLVED one after it clears it), in the order they first fired. */
+  public List<Alert> firingAlerts() {
+    return latestByAlertId.values().stream().filter(a -> a.status() == Alert.Status.FIRING).toList();
   }
 
   public List<ControlCommand> commands() {
