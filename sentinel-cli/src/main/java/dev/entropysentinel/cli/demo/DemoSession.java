@@ -15,6 +15,9 @@ import dev.entropysentinel.kafka.embedded.EmbeddedKafkaBroker;
 import dev.entropysentinel.processor.ProcessorApp;
 import dev.entropysentinel.processor.ProcessorConfig;
 import dev.entropysentinel.processor.ProcessorSettings;
+import dev.entropysentinel.report.ReportModel;
+import dev.entropysentinel.report.ReportPage;
+import dev.entropysentinel.report.RunRecords;
 import dev.entropysentinel.schemas.CommandSigner;
 import dev.entropysentinel.schemas.ControlParameters;
 import java.io.IOException;
@@ -219,8 +222,24 @@ final class DemoSession {
       }
     }
     say("records  " + settings.out().resolve("topics") + " (one JSON-lines file per topic)");
+    exit = Math.max(exit, writeReport());
     err.flush();
     return exit;
+  }
+
+  /** The HTML report from the recorded topics, as {@code sentinel report --from DIR/topics} writes it; 1 when it failed. */
+  private int writeReport() {
+    Path index = settings.out().resolve("index.html");
+    try {
+      ReportModel model = ReportModel.of(RunRecords.read(settings.out().resolve("topics")), "report",
+          System.currentTimeMillis(), ReportModel.Options.ofDefaults());
+      ReportPage.write(model, index);
+      say("report   " + index + " (" + model.runs().size() + " runs; open it in a browser)");
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      err.println("demo: the report could not be written to " + index + ": " + e.getMessage());
+      return 1;
+    }
   }
 
   /** Waits until two answers of the processor a second apart agree, so the final lines show the last steps. */
