@@ -16,19 +16,22 @@ import java.util.TreeMap;
 
 /**
  * Everything recorded about one run, bounded however long the run: the per-step series keep at
- * most {@link #MAX_POINTS} points by thinning to every 2nd, 4th, ... step (the last step always
- * stays), so a live dashboard's memory does not grow with the run. Not thread-safe; {@code
+ * most {@link #MAX_POINTS} points (validations and forecasts {@link #MAX_EVAL_POINTS}) by thinning
+ * to every 2nd, 4th, ... step (the last step always stays), so a live dashboard's memory does not
+ * grow with the run. Not thread-safe; {@code
  * RunRecords} guards it.
  */
 public final class RunHistory {
-  /** Points kept per series before it is thinned. */
+  /** Steps kept per run before the series is thinned. */
   public static final int MAX_POINTS = 1024;
+  /** Validations and forecasts kept per run (they come at the validation cadence; a forecast carries its reason). */
+  public static final int MAX_EVAL_POINTS = 256;
 
   private final String runId;
   private RunInfo info;
-  private final Thinned<StepPoint> steps = new Thinned<>();
-  private final Thinned<EvalResult> evals = new Thinned<>();
-  private final Thinned<Forecast> forecasts = new Thinned<>();
+  private final Thinned<StepPoint> steps = new Thinned<>(MAX_POINTS);
+  private final Thinned<EvalResult> evals = new Thinned<>(MAX_EVAL_POINTS);
+  private final Thinned<Forecast> forecasts = new Thinned<>(MAX_EVAL_POINTS);
   private Forecast latestForecast;
   private final Map<String, Alert> alerts = new LinkedHashMap<>();
   private final Map<String, Alert> latestByAlertId = new LinkedHashMap<>();
@@ -43,8 +46,14 @@ public final class RunHistory {
     info = r;
   }
 
+  /** Merges a rank's step; the covariance groups of earlier steps are dropped (only the latest step's are shown). */
   public void add(StepStats s) {
+    boolean newLast = steps.isEmpty() || s.step() > steps.lastKey();
+    StepPoint previousLast = newLast && !steps.isEmpty() ? steps.lastEntry().getValue() : null;
     steps.computeIfAbsent(s.step(), StepPoint::new).add(s);
+    if (previousLast != null) {
+      previousLast.dropTopGroups();
+    }
   }
 
   /** The latest validation of a step wins, as the monitor takes each one as it comes. */
@@ -126,11 +135,16 @@ public final class RunHistory {
   }
 
   /**
-   * A step-keyed map that stays under {@link #MAX_POINTS}: when full it keeps only the steps that
-   * are multiples of a doubled stride, and always its last step.
+   * A step-keyed map that stays under its limit: when full it keeps only the steps that are
+   * multiples of a doubled stride, and always its last step.
    */
   static final class Thinned<V> extends TreeMap<Long, V> {
+    private final int limit;
     private long stride = 1;
+
+    Thinned(int limit) {
+      this.limit = limit;
+    }
 
     @Override
     public V put(Long step, V value) {
@@ -147,7 +161,7 @@ public final class RunHistory {
     }
 
     private void thin() {
-      while (size() > MAX_POINTS) {
+      while (size() > limit) {
         stride *= 2;
         long last = lastKey();
         keySet().removeIf(k -> k % stride != 0 && k != last);

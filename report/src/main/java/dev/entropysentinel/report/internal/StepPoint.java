@@ -3,9 +3,8 @@ package dev.entropysentinel.report.internal;
 import dev.entropysentinel.schemas.Covariance;
 import dev.entropysentinel.schemas.StepStats;
 import java.util.Map;
-import java.util.Set;
+import java.util.BitSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * One step of a run with its ranks merged as the processor merges them: sums and counts add, the
@@ -14,7 +13,7 @@ import java.util.TreeSet;
  */
 public final class StepPoint {
   private final long step;
-  private final Set<Integer> ranks = new TreeSet<>();
+  private final BitSet ranks = new BitSet();
   private long timestampMs;
   private int worldSize;
   private String method;
@@ -27,7 +26,9 @@ public final class StepPoint {
   private long weightSum;
   private long covarianceCount;
   private double stepTimeMsMax;
-  private final Map<Double, double[]> topGroups = new TreeMap<>();
+  /** Covariance top groups (fraction to count and sum); dropped once a later step exists, as only the latest is shown. */
+  private Map<Double, double[]> topGroups = new TreeMap<>();
+  private boolean topGroupsDropped;
 
   StepPoint(long step) {
     this.step = step;
@@ -35,9 +36,10 @@ public final class StepPoint {
 
   /** Adds a rank's record; false when that rank was already merged. */
   boolean add(StepStats s) {
-    if (!ranks.add(s.rank())) {
+    if (ranks.get(s.rank())) {
       return false;
     }
+    ranks.set(s.rank());
     timestampMs = Math.max(timestampMs, s.timestampMs());
     worldSize = Math.max(worldSize, s.worldSize());
     method = method == null ? s.method() : method;
@@ -51,7 +53,7 @@ public final class StepPoint {
     rewardSum += s.rewardSum();
     stepTimeMsMax = Math.max(stepTimeMsMax, s.stepTimeMs());
     covarianceCount += s.covariance().count();
-    for (Covariance.TopGroup g : s.covariance().topGroups()) {
+    for (Covariance.TopGroup g : topGroupsDropped ? java.util.List.<Covariance.TopGroup>of() : s.covariance().topGroups()) {
       double[] acc = topGroups.computeIfAbsent(g.fraction(), f -> new double[2]);
       acc[0] += g.count();
       acc[1] += g.sum();
@@ -72,7 +74,7 @@ public final class StepPoint {
   }
 
   public int rankCount() {
-    return ranks.size();
+    return ranks.cardinality();
   }
 
   public String method() {
@@ -100,6 +102,12 @@ public final class StepPoint {
 
   public double stepTimeMs() {
     return stepTimeMsMax;
+  }
+
+  /** Forgets the covariance top groups (a later step's are the ones shown), keeping a long run's history small. */
+  void dropTopGroups() {
+    topGroups = Map.of();
+    topGroupsDropped = true;
   }
 
   /** Mean covariance per top group, by group fraction ascending (the paper's table). */
