@@ -29,7 +29,8 @@ public record ReportModel(String mode, long generatedAtMs, double fitFraction, L
   /**
    * How the model is built.
    *
-   * @param chartsFor the runs whose chart series are included (the dashboard sends one run's, the report all)
+   * @param chartsFor the runs shown in detail: chart series, every alert and decision (the dashboard sends
+   *     one run's, the report all); the others carry what the fleet table shows (firing alerts, last decision)
    * @param gpuHoursPerStep GPU-hours one step costs, for the savings of a STOP; {@code null}: measured
    *     (the run's mean step time times its world size)
    */
@@ -67,8 +68,9 @@ public record ReportModel(String mode, long generatedAtMs, double fitFraction, L
   /**
    * One run: the fleet row, the facts above its charts, and the charts when asked for.
    *
-   * @param alerts every firing and resolve notice, in order
+   * @param alerts every firing and resolve notice, in order (empty unless the run is shown in detail)
    * @param firingAlerts the types of the alerts firing now (not resolved since)
+   * @param decisions every decision, or only the last unless the run is shown in detail
    */
   public record RunView(String runId, String method, String modelName, Long plannedSteps, Integer worldSize,
       String phase, Long lastStep, Double entropy, Double reward, Forecast forecast, Forecast forecastAtFit,
@@ -146,14 +148,19 @@ public record ReportModel(String mode, long generatedAtMs, double fitFraction, L
             saved == null || rate == null ? null : saved * rate));
       }
     }
+    boolean detailed = o.chartsFor().test(h.runId());
+    List<Alert> alerts = detailed ? h.alerts() : List.of();
+    if (!detailed && decisions.size() > 1) {
+      decisions = List.of(decisions.get(decisions.size() - 1));
+    }
     String phase = forecast != null && forecast.phase() != null ? forecast.phase().name() : "UNKNOWN";
     String method = last != null && last.method() != null ? last.method() : info == null ? null : info.method();
     return new RunView(h.runId(), method, info == null ? null : info.modelName(), planned,
         info != null ? Integer.valueOf(info.worldSize()) : last == null ? null : last.worldSize(), phase,
         last == null ? null : last.step(), last == null ? null : finite(last.entropy()),
-        last == null ? null : finite(last.reward()), forecast, atFit, fitStep, h.alerts(),
+        last == null ? null : finite(last.reward()), forecast, atFit, fitStep, alerts,
         h.firingAlerts().stream().map(a -> a.type().name()).toList(), decisions, stops,
-        o.chartsFor().test(h.runId()) ? charts(h, steps, forecasts, forecast, o.maxChartPoints()) : null);
+        detailed ? charts(h, steps, forecasts, forecast, o.maxChartPoints()) : null);
   }
 
   /** Mean step time (slowest rank) times the world size, in GPU-hours; null without step times. */

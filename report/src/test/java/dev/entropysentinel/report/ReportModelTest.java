@@ -96,13 +96,19 @@ class ReportModelTest {
   }
 
   @Test
-  void onlyTheRunsAskedForCarryCharts() {
+  void onlyTheRunsAskedForCarryChartsAlertsAndEveryDecision() {
     RunRecords records = recorded("a", 20);
     CollapsingRun.records("b", 20).forEach(s -> records.add(s.record()));
     ReportModel model = ReportModel.of(records, "live", 0, ReportModel.Options.ofDefaults().withChartsFor("b"::equals));
     assertThat(model.runs()).extracting(ReportModel.RunView::runId).containsExactly("a", "b");
-    assertThat(model.runs().get(0).charts()).isNull();
+    ReportModel.RunView summary = model.runs().get(0);
+    assertThat(summary.charts()).isNull();
+    assertThat(summary.alerts()).isEmpty();
+    assertThat(summary.firingAlerts()).containsExactly("ENTROPY_COLLAPSE");
+    assertThat(summary.decisions()).extracting(ReportModel.DecisionView::action).containsExactly("STOP");
+    assertThat(summary.stops()).hasSize(1);
     assertThat(model.runs().get(1).charts()).isNotNull();
+    assertThat(model.runs().get(1).decisions()).hasSize(2);
   }
 
   @Test
