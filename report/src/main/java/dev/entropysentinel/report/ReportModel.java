@@ -69,6 +69,7 @@ public record ReportModel(String mode, long generatedAtMs, double fitFraction, L
    * One run: the fleet row, the facts above its charts, and the charts when asked for.
    *
    * @param alerts every firing and resolve notice, in order (empty unless the run is shown in detail)
+   * @param forecastAtFit the forecast as it stood at the fit fraction of the planned steps (shown in detail only)
    * @param firingAlerts the types of the alerts firing now (not resolved since)
    * @param decisions every decision, or only the last unless the run is shown in detail
    */
@@ -116,25 +117,19 @@ public record ReportModel(String mode, long generatedAtMs, double fitFraction, L
 
   static RunView view(RunHistory h, Options o) {
     RunInfo info = h.info();
-    List<StepPoint> steps = h.steps();
-    List<Forecast> forecasts = h.forecasts();
-    StepPoint last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+    boolean detailed = o.chartsFor().test(h.runId());
+    StepPoint last = h.lastStep();
     Forecast forecast = h.latestForecast();
     Long planned = info != null && info.plannedSteps() != null ? info.plannedSteps()
         : forecast != null && forecast.finalStep() > 0 ? forecast.finalStep() : null;
     Long fitStep = planned == null ? null : (long) Math.floor(o.fitFraction() * planned);
-    Forecast atFit = null;
-    if (fitStep != null) {
-      for (Forecast f : forecasts) {
-        if (f.step() <= fitStep) {
-          atFit = f;
-        }
-      }
-    }
+    Forecast atFit = detailed && fitStep != null ? h.forecastAtOrBefore(fitStep) : null;
     List<DecisionView> decisions = new ArrayList<>();
     List<StopSaving> stops = new ArrayList<>();
-    Double rate = o.gpuHoursPerStep() != null ? o.gpuHoursPerStep() : measuredGpuHoursPerStep(steps);
-    for (ControlCommand c : h.commands()) {
+    List<ControlCommand> commands = h.commands();
+    boolean anyStop = commands.stream().anyMatch(c -> c.action() == ControlAction.STOP);
+    Double rate = !anyStop ? null : o.gpuHoursPerStep() != null ? o.gpuHoursPerStep() : measuredGpuHoursPerStep(h.steps());
+    for (ControlCommand c : commands) {
       ControlAck ack = h.ack(c.seq());
       decisions.add(new DecisionView(c.seq(), c.forecastStep(), c.action().name(), c.reason(), c.parameters(),
           c.dryRun(), c.issuedAtMs(), ack == null ? null : ack.status().name(), ack == null ? null : ack.reason(),
@@ -148,7 +143,6 @@ public record ReportModel(String mode, long generatedAtMs, double fitFraction, L
             saved == null || rate == null ? null : saved * rate));
       }
     }
-    boolean detailed = o.chartsFor().test(h.runId());
     List<Alert> alerts = detailed ? h.alerts() : List.of();
     if (!detailed && decisions.size() > 1) {
       decisions = List.of(decisions.get(decisions.size() - 1));
@@ -160,7 +154,7 @@ public record ReportModel(String mode, long generatedAtMs, double fitFraction, L
         last == null ? null : last.step(), last == null ? null : finite(last.entropy()),
         last == null ? null : finite(last.reward()), forecast, atFit, fitStep, alerts,
         h.firingAlerts().stream().map(a -> a.type().name()).toList(), decisions, stops,
-        detailed ? charts(h, steps, forecasts, forecast, o.maxChartPoints()) : null);
+        detailed ? charts(h, h.steps(), h.forecasts(), forecast, o.maxChartPoints()) : null);
   }
 
   /** Mean step time (slowest rank) times the world size, in GPU-hours; null without step times. */

@@ -282,9 +282,10 @@
   function refresh() {
     var h = decodeURIComponent((window.location.hash || '').slice(1));
     fetch(cfg.url + '?charts=' + encodeURIComponent(h || 'first'), { cache: 'no-store' })
-      .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
+      .then(function (r) { if (!r.ok) { throw new Error('the processor answered HTTP ' + r.status); } return r.json(); },
+        function (e) { throw new Error('cannot reach the processor (' + e.message + ')'); })
       .then(render)
-      .catch(function (e) { document.getElementById('status').textContent = 'cannot reach the processor: ' + e.message; });
+      .catch(function (e) { document.getElementById('status').textContent = 'update failed: ' + e.message; });
   }
 
   if (cfg.mode === 'report') {

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  */
 public final class RunHistory {
   /** Steps kept per run before the series is thinned. */
-  public static final int MAX_POINTS = 1024;
+  public static final int MAX_POINTS = 640;
   /** Validations and forecasts kept per run (they come at the validation cadence; a forecast carries its reason). */
   public static final int MAX_EVAL_POINTS = 256;
 
@@ -96,6 +96,17 @@ public final class RunHistory {
 
   public List<StepPoint> steps() {
     return new ArrayList<>(steps.values());
+  }
+
+  /** The latest step, null before any. */
+  public StepPoint lastStep() {
+    return steps.isEmpty() ? null : steps.lastEntry().getValue();
+  }
+
+  /** The last forecast of the latest step at or before {@code step} still kept, null when none. */
+  public Forecast forecastAtOrBefore(long step) {
+    Map.Entry<Long, Forecast> e = forecasts.floorEntry(step);
+    return e == null ? null : e.getValue();
   }
 
   public List<EvalResult> evals() {
