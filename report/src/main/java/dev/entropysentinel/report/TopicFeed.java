@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TopicFeed.class);
+  /** How soon to look again for topics while some are missing, and once all are there (partitions may be added). */
   private static final Duration RECHECK = Duration.ofSeconds(2);
+  private static final Duration RECHECK_ALL_FOUND = Duration.ofSeconds(30);
 
   /** Receives each record read; {@code where} names it for error messages (topic-partition@offset). */
   @FunctionalInterface
@@ -72,21 +75,28 @@ public final class TopicFeed implements AutoCloseable {
     long nextCheck = 0;
     try {
       while (running) {
-        if (System.nanoTime() >= nextCheck) {
-          reassign(assigned);
-          nextCheck = System.nanoTime() + RECHECK.toNanos();
-        }
-        if (assigned.isEmpty()) {
-          Thread.sleep(RECHECK.toMillis() / 4); // no topic yet: nothing to poll
-          continue;
-        }
-        var batch = consumer.poll(Duration.ofMillis(500));
-        for (ConsumerRecord<byte[], byte[]> r : batch) {
-          listener.accept(r.topic(), r.topic() + "-" + r.partition() + "@" + r.offset(), r.value());
-          recordsRead++;
-        }
-        if (!batch.isEmpty()) {
-          listener.batchDone();
+        try {
+          if (System.nanoTime() >= nextCheck) {
+            boolean allFound = reassign(assigned);
+            nextCheck = System.nanoTime() + (allFound ? RECHECK_ALL_FOUND : RECHECK).toNanos();
+          }
+          if (assigned.isEmpty()) {
+            Thread.sleep(RECHECK.toMillis() / 4); // no topic yet: nothing to poll
+            continue;
+          }
+          var batch = consumer.poll(Duration.ofMillis(500));
+          for (ConsumerRecord<byte[], byte[]> r : batch) {
+            listener.accept(r.topic(), r.topic() + "-" + r.partition() + "@" + r.offset(), r.value());
+            recordsRead++;
+          }
+          if (!batch.isEmpty()) {
+            listener.batchDone();
+          }
+        } catch (RetriableException e) {
+          // Kafka unreachable for now (e.g. a metadata timeout): the consumer reconnects; keep going
+          LOG.warn("{}: {}; retrying", thread.getName(), e.toString());
+          nextCheck = 0;
+          Thread.sleep(RECHECK.toMillis());
         }
       }
     } catch (WakeupException e) {
@@ -100,12 +110,18 @@ public final class TopicFeed implements AutoCloseable {
     }
   }
 
-  /** Assigns the partitions not seen before (a topic created late, partitions added) from their beginning. */
-  private void reassign(Set<TopicPartition> assigned) {
+  /**
+   * Assigns the partitions not seen before (a topic created late, partitions added) from their
+   * beginning; true when every recorded topic has partitions.
+   */
+  private boolean reassign(Set<TopicPartition> assigned) {
     List<TopicPartition> all = new ArrayList<>();
+    boolean allFound = true;
     for (String topic : RecordedLayout.TOPICS) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
-      if (infos != null) {
+      if (infos == null || infos.isEmpty()) {
+        allFound = false;
+      } else {
         infos.forEach(i -> all.add(new TopicPartition(i.topic(), i.partition())));
       }
     }
@@ -115,6 +131,7 @@ public final class TopicFeed implements AutoCloseable {
       consumer.assign(assigned);
       consumer.seekToBeginning(added);
     }
+    return allFound;
   }
 
   /** Stops the thread and closes the consumer. */

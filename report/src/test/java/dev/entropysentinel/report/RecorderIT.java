@@ -30,23 +30,11 @@ class RecorderIT {
   void aRecordedRunReadsBackIntoTheSameReportAndAbortedRecordsAreNotRecorded(@TempDir Path dir) throws Exception {
     List<CollapsingRun.Sent> sent = CollapsingRun.records("rec-run", 60);
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      TopicSetup.ensure(broker.bootstrapServers(), 2, (short) 1, Map.of(), Duration.ofSeconds(30));
       JsonlRecorder recorder = new JsonlRecorder(dir);
-      try (TopicFeed feed = TopicFeed.start(broker.bootstrapServers(), recorder, "recorder-it");
-          KafkaProducer<String, byte[]> producer = producer(broker.bootstrapServers(), null);
-          KafkaProducer<String, byte[]> transactional = producer(broker.bootstrapServers(), "recorder-it-tx")) {
-        transactional.initTransactions();
-        transactional.beginTransaction();
-        transactional.send(new ProducerRecord<>(Topics.EVALS, "rec-run", WireJson.write(
-            new dev.entropysentinel.schemas.EvalResult(dev.entropysentinel.schemas.SchemaVersion.CURRENT, "rec-run", 5,
-                0, "aborted", 0.99, 1, Map.of()))));
-        transactional.flush();
-        transactional.abortTransaction();
-        for (CollapsingRun.Sent s : sent) {
-          producer.send(new ProducerRecord<>(s.topic(), "rec-run", WireJson.write(s.record())));
-        }
-        producer.flush();
-        await().atMost(Duration.ofSeconds(30)).until(() -> feed.recordsRead() >= sent.size());
+      try (TopicFeed feed = TopicFeed.start(broker.bootstrapServers(), recorder, "recorder-it")) {
+        // the feed starts before the topics exist (a recorder started next to a fresh cluster) and finds them later
+        TopicSetup.ensure(broker.bootstrapServers(), 2, (short) 1, Map.of(), Duration.ofSeconds(30));
+        record(broker.bootstrapServers(), feed, sent);
       } finally {
         recorder.close();
       }
@@ -61,6 +49,25 @@ class RecorderIT {
     ReportModel.Options options = ReportModel.Options.ofDefaults();
     assertThat(ReportModel.of(fromFiles, "report", 0, options)).usingRecursiveComparison()
         .isEqualTo(ReportModel.of(direct, "report", 0, options));
+  }
+
+  /** Sends {@code sent} after an aborted transaction's record and waits until the feed read all of them. */
+  private static void record(String bootstrap, TopicFeed feed, List<CollapsingRun.Sent> sent) {
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap, null);
+        KafkaProducer<String, byte[]> transactional = producer(bootstrap, "recorder-it-tx")) {
+      transactional.initTransactions();
+      transactional.beginTransaction();
+      transactional.send(new ProducerRecord<>(Topics.EVALS, "rec-run", WireJson.write(
+          new dev.entropysentinel.schemas.EvalResult(dev.entropysentinel.schemas.SchemaVersion.CURRENT, "rec-run", 5,
+              0, "aborted", 0.99, 1, Map.of()))));
+      transactional.flush();
+      transactional.abortTransaction();
+      for (CollapsingRun.Sent s : sent) {
+        producer.send(new ProducerRecord<>(s.topic(), "rec-run", WireJson.write(s.record())));
+      }
+      producer.flush();
+      await().atMost(Duration.ofSeconds(60)).until(() -> feed.recordsRead() >= sent.size());
+    }
   }
 
   private static KafkaProducer<String, byte[]> producer(String bootstrap, String transactionalId) {
