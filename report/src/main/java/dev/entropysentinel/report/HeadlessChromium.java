@@ -54,10 +54,6 @@ public final class HeadlessChromium {
         + "apt-get install chromium (./run-tests does)";
   }
 
-  public Path binary() {
-    return binary;
-  }
-
   /**
    * The DOM of {@code url} after its scripts ran for {@code virtualTimeMs} of virtual time (timers
    * and fetches included), as HTML.

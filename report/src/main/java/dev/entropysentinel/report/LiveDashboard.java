@@ -9,12 +9,10 @@ import java.time.Clock;
  * Each instance reads all partitions, so each shows every run, as the JSON API answers for all.
  */
 public final class LiveDashboard implements AutoCloseable {
-  private final RunRecords records;
   private final TopicFeed feed;
   private final DashboardHandler handler;
 
-  private LiveDashboard(RunRecords records, TopicFeed feed, DashboardHandler handler) {
-    this.records = records;
+  private LiveDashboard(TopicFeed feed, DashboardHandler handler) {
     this.feed = feed;
     this.handler = handler;
   }
@@ -23,21 +21,12 @@ public final class LiveDashboard implements AutoCloseable {
   public static LiveDashboard start(String bootstrapServers, String name, Clock clock) {
     RunRecords records = new RunRecords();
     TopicFeed feed = TopicFeed.start(bootstrapServers, records, name);
-    return new LiveDashboard(records, feed, new DashboardHandler(records, ReportModel.Options.ofDefaults(), clock));
+    return new LiveDashboard(feed, new DashboardHandler(records, ReportModel.Options.ofDefaults(), clock));
   }
 
   /** Serves {@code /}, {@code /assets/...} and {@code /report.json}. */
   public HttpHandler handler() {
     return handler;
-  }
-
-  public RunRecords records() {
-    return records;
-  }
-
-  /** Records read from Kafka so far. */
-  public long recordsRead() {
-    return feed.recordsRead();
   }
 
   @Override

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * The wire records of a set of runs, gathered per run: what the dashboard and the report are drawn
@@ -109,11 +108,6 @@ public final class RunRecords implements TopicFeed.Listener {
   /** Runs {@code reader} on the histories with the records locked (the model is built inside). */
   public synchronized <T> T read(java.util.function.Function<Map<String, RunHistory>, T> reader) {
     return reader.apply(runs);
-  }
-
-  /** Visits the histories with the records locked. */
-  public synchronized void forEach(Consumer<RunHistory> visitor) {
-    runs.values().forEach(visitor);
   }
 
   /** How many records could not be read, and up to five of them with the reason. */

@@ -14,7 +14,6 @@ import java.util.TreeMap;
 public final class StepPoint {
   private final long step;
   private final BitSet ranks = new BitSet();
-  private long timestampMs;
   private int worldSize;
   private String method;
   private long tokens;
@@ -40,7 +39,6 @@ public final class StepPoint {
       return false;
     }
     ranks.set(s.rank());
-    timestampMs = Math.max(timestampMs, s.timestampMs());
     worldSize = Math.max(worldSize, s.worldSize());
     method = method == null ? s.method() : method;
     long weight = Math.max(1, s.tokenCount());
@@ -65,16 +63,8 @@ public final class StepPoint {
     return step;
   }
 
-  public long timestampMs() {
-    return timestampMs;
-  }
-
   public int worldSize() {
     return worldSize;
-  }
-
-  public int rankCount() {
-    return ranks.cardinality();
   }
 
   public String method() {
