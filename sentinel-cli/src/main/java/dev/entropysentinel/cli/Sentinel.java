@@ -4,6 +4,7 @@ import dev.entropysentinel.alerting.cli.AlertingCommand;
 import dev.entropysentinel.forecaster.cli.ReplayCommand;
 import dev.entropysentinel.kafka.embedded.BrokerCommand;
 import dev.entropysentinel.processor.ProcessCommand;
+import dev.entropysentinel.trainer.cli.SidecarCommand;
 import dev.entropysentinel.trainer.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ProcessCommand.class,
       ReplayCommand.class,
+      SidecarCommand.class,
       SinkCommand.class,
       TopicCommand.class,
       TrainCommand.class,

@@ -197,8 +197,8 @@ public final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  /** Accepts the documented spellings (verl-jsonl) as well as the enum names. */
-  static final class FormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+  /** Accepts the documented spellings (verl-jsonl, trl-stdout) as well as the enum names; the sidecar's --format too. */
+  public static final class FormatConverter implements CommandLine.ITypeConverter<LogFormat> {
     @Override
     public LogFormat convert(String value) {
       try {

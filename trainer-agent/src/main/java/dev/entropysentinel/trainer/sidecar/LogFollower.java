@@ -2,7 +2,6 @@ package dev.entropysentinel.trainer.sidecar;
 
 import dev.entropysentinel.forecaster.ingest.MetricLineParser;
 import dev.entropysentinel.forecaster.ingest.UnreadableLogException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,9 +30,8 @@ public final class LogFollower implements AutoCloseable {
   private static final int CHUNK = 64 * 1024;
 
   private final Path file;
-  private final Consumer<String> lines;
   private final Consumer<String> report;
-  private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+  private final LineSplitter splitter;
   private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
   private FollowPosition resume;
   private FileChannel channel;
@@ -41,7 +39,6 @@ public final class LogFollower implements AutoCloseable {
   private long readPos;
   private long lineStart;
   private byte[] head = new byte[0];
-  private boolean skippingLongLine;
   private boolean waitingReported;
   private long truncations;
   private long rotations;
@@ -54,8 +51,8 @@ public final class LogFollower implements AutoCloseable {
   public LogFollower(Path file, FollowPosition start, Consumer<String> lines, Consumer<String> report) {
     this.file = file;
     this.resume = start;
-    this.lines = lines;
     this.report = report;
+    this.splitter = new LineSplitter(lines, line -> report.accept(file + ": " + line));
   }
 
   /**
@@ -135,8 +132,7 @@ public final class LogFollower implements AutoCloseable {
   private void restartAt(long position) {
     readPos = position;
     lineStart = position;
-    partial.reset();
-    skippingLongLine = false;
+    splitter.reset();
     if (position == 0) {
       head = new byte[0];
     }
@@ -145,55 +141,22 @@ public final class LogFollower implements AutoCloseable {
   /** Reads to the current end, passing complete lines on. */
   private boolean drain() throws IOException {
     boolean any = false;
+    int n;
     while (true) {
       buffer.clear();
-      int n = channel.read(buffer, readPos);
+      n = channel.read(buffer, readPos);
       if (n <= 0) {
         break;
       }
       any = true;
-      byte[] b = buffer.array();
-      int from = 0;
-      for (int i = 0; i < n; i++) {
-        if (b[i] == '\n') {
-          take(b, from, i);
-          lineStart = readPos + i + 1;
-          from = i + 1;
-        }
-      }
-      append(b, from, n);
+      splitter.feed(buffer.array(), 0, n);
       readPos += n;
     }
+    lineStart = readPos - splitter.pendingBytes();
     if (head.length < HEAD_BYTES && readPos > head.length) {
       head = firstBytes((int) Math.min(HEAD_BYTES, readPos));
     }
     return any;
-  }
-
-  private void take(byte[] b, int from, int to) {
-    append(b, from, to);
-    if (skippingLongLine) {
-      skippingLongLine = false;
-      partial.reset();
-      return;
-    }
-    byte[] line = partial.toByteArray();
-    partial.reset();
-    int len = line.length > 0 && line[line.length - 1] == '\r' ? line.length - 1 : line.length;
-    lines.accept(new String(line, 0, len, StandardCharsets.UTF_8));
-  }
-
-  private void append(byte[] b, int from, int to) {
-    if (skippingLongLine) {
-      return;
-    }
-    partial.write(b, from, to - from);
-    if (partial.size() > MetricLineParser.MAX_LINE_CHARS) {
-      report.accept(file + ": a line longer than " + MetricLineParser.MAX_LINE_CHARS + " bytes at byte " + lineStart
-          + " was skipped (not a metric line)");
-      partial.reset();
-      skippingLongLine = true;
-    }
   }
 
   private boolean headMatches(long size) throws IOException {

@@ -30,6 +30,7 @@ public final class LogIngest {
   private MetricLineParser parser;
   private IngestProgress progress;
   private RunInfo.ScoreScale scale;
+  private long linesRead;
   private long rowsRead;
   private long statsSent;
   private long evalsSent;
@@ -58,6 +59,7 @@ public final class LogIngest {
 
   /** One line of the log (without its line end). */
   public synchronized void line(String line) {
+    linesRead++;
     if (parser == null) {
       Optional<LogFormat> detected = LogFormat.of(line);
       if (detected.isEmpty()) {
@@ -119,7 +121,7 @@ public final class LogIngest {
 
   /** One line for the summary: what was read and sent. */
   public synchronized String summary() {
-    return (parser == null ? 0 : parser.lines()) + " lines, " + rowsRead + " metric rows, " + statsSent + " step records, "
+    return linesRead + " lines, " + rowsRead + " metric rows, " + statsSent + " step records, "
         + evalsSent + " evals sent" + (parser == null || parser.malformed() == 0 ? "" : ", " + parser.malformed() + " unreadable metric lines")
         + (progress.lastStatsStep() < 0 ? "" : ", last step " + progress.lastStatsStep());
   }
