@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Stand-in for a verl job in Sentinel's tests: prints a real verl console log line by line.
 
-Usage: verl_standin.py LOG [hydra overrides...] [--delay-ms N] [--child-pid-file F]
+Usage: verl_standin.py LOG [hydra overrides...] [--delay-ms=N] [--child-pid-file=F] [--times-file=F] [--ignore-term]
 
 Behaves like `python -m verl.trainer.main_ppo` where it matters to the sidecar (integrations.md):
 - stdout carries the log as the driver prints it (Ray prefixes, ANSI colours, config noise);
@@ -10,6 +10,8 @@ Behaves like `python -m verl.trainer.main_ppo` where it matters to the sidecar (
 - every trainer.save_freq steps it "saves a checkpoint": <trainer.default_local_dir>/global_step_N/
   and then latest_checkpointed_iteration.txt = N;
 - it stops after trainer.total_training_steps (when given);
+- with --ignore-term it ignores SIGTERM (a hung job: only SIGKILL ends it);
+- with --times-file it appends "step epoch_ns" after printing each step line (for latency figures);
 - with --child-pid-file it starts a child process (like Ray workers) and writes the child's pid,
   so a test can check that a signal to the process group reaches children too.
 """
@@ -32,6 +34,11 @@ total = int(overrides.get("trainer.total_training_steps", "0") or 0)
 save_freq = int(overrides.get("trainer.save_freq", "0") or 0)
 ckpt = overrides.get("trainer.default_local_dir")
 
+if "ignore-term" in flags:
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+times = open(flags["times-file"], "a") if "times-file" in flags else None
+
 if "child-pid-file" in flags:
     child = subprocess.Popen([sys.executable, "-c", "import time\nwhile True: time.sleep(1)"])
     with open(flags["child-pid-file"], "w") as f:
@@ -52,6 +59,9 @@ with open(log, "rb") as f:
             sys.stdout.write(line + "\n")
             sys.stdout.flush()
         if step is not None:
+            if times:
+                times.write("%d %d\n" % (step, time.time_ns()))
+                times.flush()
             if save_freq and ckpt and step > 0 and step % save_freq == 0:
                 os.makedirs(os.path.join(ckpt, "global_step_%d" % step), exist_ok=True)
                 tmp = os.path.join(ckpt, "latest_checkpointed_iteration.txt.tmp")

@@ -159,6 +159,7 @@ public final class SidecarCommand implements Callable<Integer> {
           Thread hook = new Thread(sidecar::shutdown);
           Runtime.getRuntime().addShutdownHook(hook);
           outcome = sidecar.follow(controls);
+          removeHook(hook);
         } else {
           AtomicReference<JobControl> started = new AtomicReference<>();
           Thread forward = new Thread(() -> forwardTermination(started.get(), stop, report));
@@ -167,11 +168,20 @@ public final class SidecarCommand implements Callable<Integer> {
             started.set(j);
             return controls(job, stop, j, sink, control, clock, ingest, report);
           });
-          Runtime.getRuntime().removeShutdownHook(forward);
+          removeHook(forward);
         }
         report.accept(outcome.summary());
         return outcome.exitCode();
       }
+    }
+  }
+
+  /** A hook no longer needed; during JVM shutdown it cannot be removed, and need not be. */
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // shutting down
     }
   }
 
