@@ -32,7 +32,7 @@ public final class StopProcedure {
     NO_CHECKPOINT,
     /** The job ignored SIGTERM for the kill grace and was killed. */
     KILLED,
-    /** The stop hook ran and the job ended. */
+    /** The stop hook ran (for verl after the checkpoint wait) and the job ended. */
     HOOK,
     /** The job ended by itself while the sidecar waited. */
     ENDED_ITSELF,
@@ -92,18 +92,17 @@ public final class StopProcedure {
 
   /** Stops the job as its trainer needs; blocks until it ended or was killed. */
   public Result stop(String why) throws IOException, InterruptedException {
-    if (settings.hook() != null) {
-      return hook(why);
-    }
-    if (settings.trainer() == JobSpec.Trainer.TRL) {
-      report.accept("STOP (" + why + "): SIGTERM to the job's process group (transformers saves a checkpoint on SIGTERM "
-          + "with enable_jit_checkpoint=True)");
-      return terminate(Ending.TERMINATED, "SIGTERM (TRL)");
-    }
-    if (settings.checkpointDir() == null) {
-      report.accept("STOP (" + why + "): no checkpoint directory known (give --checkpoint-dir or trainer.default_local_dir=), "
-          + "so no checkpoint to wait for: SIGTERM now");
-      return terminate(Ending.TERMINATED, "SIGTERM without waiting for a checkpoint (directory unknown)");
+    if (settings.trainer() == JobSpec.Trainer.TRL || settings.checkpointDir() == null) {
+      if (settings.hook() != null) {
+        return hook(why, "");
+      }
+      report.accept(settings.trainer() == JobSpec.Trainer.TRL
+          ? "STOP (" + why + "): SIGTERM to the job's process group (transformers saves a checkpoint on SIGTERM with "
+              + "enable_jit_checkpoint=True)"
+          : "STOP (" + why + "): no checkpoint directory known (give --checkpoint-dir or trainer.default_local_dir=), so no "
+              + "checkpoint to wait for: SIGTERM now");
+      return terminate(Ending.TERMINATED, settings.trainer() == JobSpec.Trainer.TRL ? "by SIGTERM (TRL)"
+          : "by SIGTERM without waiting for a checkpoint (directory unknown)");
     }
     Path marker = settings.checkpointDir().resolve(VERL_MARKER);
     String before = read(marker);
@@ -111,19 +110,26 @@ public final class StopProcedure {
         + marker + (before == null ? " does not exist yet" : " says " + before) + ")");
     long deadline = clock.millis() + settings.stopGrace().toMillis();
     while (true) {
-      if (!job.isAlive()) {
-        return new Result(Ending.ENDED_ITSELF, "the job ended by itself while waiting for a checkpoint");
+      if (job != null && !job.isAlive()) {
+        return new Result(Ending.ENDED_ITSELF, "ended by itself while the sidecar waited for a checkpoint");
       }
       String now = read(marker);
       if (now != null && !now.equals(before)) {
+        String after = "after checkpoint global_step_" + now;
+        if (settings.hook() != null) {
+          return hook(why, after + ", ");
+        }
         report.accept("checkpoint global_step_" + now + " landed: SIGTERM to the job's process group");
-        return terminate(Ending.CHECKPOINTED, "after checkpoint global_step_" + now);
+        return terminate(Ending.CHECKPOINTED, after);
       }
       if (clock.millis() >= deadline) {
+        String last = before == null ? "none" : "global_step_" + before;
+        if (settings.hook() != null) {
+          return hook(why, "without a new checkpoint within the stop grace (last: " + last + "), ");
+        }
         report.accept("no checkpoint within " + settings.stopGrace().toSeconds() + " s: SIGTERM to the job's process group "
             + "(resume from " + (before == null ? "the start" : "global_step_" + before) + ")");
-        return terminate(Ending.NO_CHECKPOINT, "without a new checkpoint within the stop grace (last: "
-            + (before == null ? "none" : "global_step_" + before) + ")");
+        return terminate(Ending.NO_CHECKPOINT, "without a new checkpoint within the stop grace (last: " + last + ")");
       }
       sleeper.sleep(settings.poll());
     }
@@ -140,19 +146,20 @@ public final class StopProcedure {
     return new Result(Ending.KILLED, "killed " + how + ", after ignoring SIGTERM for " + settings.killGrace().toSeconds() + " s");
   }
 
-  private Result hook(String why) throws IOException, InterruptedException {
-    report.accept("STOP (" + why + "): running the stop hook: " + settings.hook());
+  private Result hook(String why, String after) throws IOException, InterruptedException {
+    report.accept("STOP (" + why + "): " + after + "running the stop hook: " + settings.hook());
     Process p = new ProcessBuilder("/bin/sh", "-c", settings.hook()).inheritIO().start();
-    if (!p.waitFor(settings.stopGrace().plus(settings.killGrace()).toMillis(), TimeUnit.MILLISECONDS)) {
+    Duration grace = settings.stopGrace().plus(settings.killGrace());
+    if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
-      report.accept("the stop hook did not finish within the grace; it was killed");
+      report.accept("the stop hook did not finish within " + grace.toSeconds() + " s; it was killed");
     } else if (p.exitValue() != 0) {
       report.accept("the stop hook exited with " + p.exitValue());
     }
-    if (job != null && job.waitFor(settings.stopGrace().plus(settings.killGrace()))) {
-      return new Result(Ending.HOOK, "stopped by the stop hook (" + settings.hook() + ")");
+    if (job == null || job.waitFor(grace)) {
+      return new Result(Ending.HOOK, "stopped " + after + "by the stop hook (" + settings.hook() + ")");
     }
-    return new Result(Ending.HOOK_PENDING, "the stop hook ran (" + settings.hook() + ")" + (job == null ? "" : "; the job has not ended yet"));
+    return new Result(Ending.HOOK_PENDING, "not ended " + grace.toSeconds() + " s after the stop hook (" + settings.hook() + ") ran");
   }
 
   private static String read(Path marker) {
