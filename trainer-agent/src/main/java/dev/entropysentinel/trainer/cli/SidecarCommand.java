@@ -145,7 +145,7 @@ public final class SidecarCommand implements Callable<Integer> {
         sinks.add(kafka);
       }
       try (StatsSink sink = StatsSink.tee(sinks.toArray(StatsSink[]::new))) {
-        IngestProgress start = command.isEmpty() ? SidecarState.load(state).progress() : IngestProgress.START;
+        IngestProgress start = follow != null ? savedProgress(cl, state) : IngestProgress.START;
         LogIngest ingest = new LogIngest(runId, job, format, new LogRecords(runId, Hosts.name(), job.method(), entropyKey,
             validationKey), sink, clock, start, report);
         Sidecar sidecar = new Sidecar(new Sidecar.Settings(runId, job, format, follow, state, Duration.ofMillis(pollMs),
@@ -173,6 +173,15 @@ public final class SidecarCommand implements Callable<Integer> {
         report.accept(outcome.summary());
         return outcome.exitCode();
       }
+    }
+  }
+
+  /** What an earlier sidecar following this log sent; an unreadable state file is a usage error naming it. */
+  private static IngestProgress savedProgress(CommandLine cl, Path state) {
+    try {
+      return SidecarState.load(state).progress();
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(cl, "--state-file " + e.getMessage(), e);
     }
   }
 

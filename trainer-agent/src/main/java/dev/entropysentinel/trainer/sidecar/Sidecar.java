@@ -134,7 +134,8 @@ public final class Sidecar {
       report.accept(followFailure);
       return;
     }
-    boolean document = settings.format() == LogFormat.TRL || settings.follow().toFile().isDirectory() && settings.format() == null;
+    boolean document = settings.format() == LogFormat.TRL
+        || settings.format() == null && settings.follow().getFileName().toString().endsWith(".json");
     LogFollower lines = document ? null : new LogFollower(settings.follow(), saved.position(), ingest::line, report);
     TrainerStateFollower state = document ? new TrainerStateFollower(settings.follow(), ingest::row, report) : null;
     long lastRead = clock.millis();
