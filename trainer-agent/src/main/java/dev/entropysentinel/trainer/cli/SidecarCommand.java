@@ -72,7 +72,7 @@ public final class SidecarCommand implements Callable<Integer> {
       + "(trainer_state.json) (default: detected from the first metric line)")
   LogFormat format;
   @Option(names = "--trainer", description = "verl or trl: whose stop rules and overrides apply (default: from the command, "
-      + "else from the log format)")
+      + "else from the log's format, else verl)")
   String trainer;
   @Option(names = "--total-steps", paramLabel = "N", description = "the run's planned last step when the command does not say "
       + "(trainer.total_training_steps=, --max_steps); without either the forecast says it lacks a target")
@@ -247,8 +247,9 @@ public final class SidecarCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(cl, "--trainer must be verl or trl, was " + trainer);
       }
-    } else if (command.isEmpty() && format != null) {
-      t = format == LogFormat.TRL || format == LogFormat.TRL_STDOUT ? JobSpec.Trainer.TRL : JobSpec.Trainer.VERL;
+    } else if (command.isEmpty()) {
+      LogFormat f = format != null ? format : detected(follow);
+      t = f == LogFormat.TRL || f == LogFormat.TRL_STDOUT ? JobSpec.Trainer.TRL : JobSpec.Trainer.VERL;
     }
     if (totalSteps != null && totalSteps < 1) {
       throw new CommandLine.ParameterException(cl, "--total-steps must be >= 1, was " + totalSteps);
@@ -260,6 +261,15 @@ public final class SidecarCommand implements Callable<Integer> {
       return JobSpec.of(command, t, totalSteps, checkpointDir, loggingSteps);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage() + " (or --total-steps / --logging-steps)", e);
+    }
+  }
+
+  /** The followed log's format when it can be told already (the file exists), else null: verl's rules then apply. */
+  private static LogFormat detected(Path log) {
+    try {
+      return Files.isRegularFile(log) ? LogFormat.detect(log) : null;
+    } catch (IOException e) {
+      return null;
     }
   }
 

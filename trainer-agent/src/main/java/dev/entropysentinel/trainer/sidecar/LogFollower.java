@@ -144,7 +144,11 @@ public final class LogFollower implements AutoCloseable {
     int n;
     while (true) {
       buffer.clear();
-      n = channel.read(buffer, readPos);
+      try {
+        n = channel.read(buffer, readPos);
+      } catch (IOException e) {
+        throw new UnreadableLogException(file, "cannot be read at byte " + readPos + " (" + e.getMessage() + ")");
+      }
       if (n <= 0) {
         break;
       }
