@@ -42,6 +42,7 @@ public final class Sidecar {
   private final Consumer<String> report;
   private volatile boolean running = true;
   private volatile String followFailure;
+  private volatile boolean wrapping;
 
   /**
    * @param control raw commands for this run, null when control is off
@@ -61,6 +62,7 @@ public final class Sidecar {
    */
   public Outcome wrap(List<String> command, OutputStream out, OutputStream err, Function<JobControl, Controls> decide)
       throws IOException, InterruptedException {
+    wrapping = true;
     Consumer<String> lines = settings.follow() == null ? ingest::line : l -> {};
     WrappedJob job = WrappedJob.start(command, out, err, lines, report);
     report.accept("wrapped job started, process group " + job.pgid() + " (" + settings.job() + ")");
@@ -160,7 +162,7 @@ public final class Sidecar {
       }
     } catch (IOException e) {
       followFailure = "--follow " + e.getMessage();
-      report.accept(followFailure + "; the job is not affected");
+      report.accept(followFailure + (wrapping ? "; the job is not affected" : ""));
     }
   }
 
