@@ -42,7 +42,7 @@ public final class ReferenceCommand implements Callable<Integer> {
   }
 
   private static void collect(CommandLine c, List<CommandLine> into) {
-    if (c.getCommandSpec().userObject() instanceof CommandLine.HelpCommand) {
+    if (c.getCommandSpec().userObject() instanceof CommandLine.HelpCommand || c.getCommandSpec().usageMessage().hidden()) {
       return;
     }
     into.add(c);

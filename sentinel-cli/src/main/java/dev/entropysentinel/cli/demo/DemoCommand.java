@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
+    subcommands = VerlStandIn.class,
     description = {
       "Runs the whole pipeline on this machine: an embedded Kafka broker (or --bootstrap), the processor with its "
           + "dashboard, the alerting service with a local webhook receiver that prints every signed alert, and "
