@@ -207,6 +207,41 @@ class SidecarIT {
     assertThat(usage.toString()).contains("nothing to watch: give the job after -- (wrap) or --follow FILE");
   }
 
+  @Test
+  void aFollowingSidecarRestartedOnTheSameStateSendsEveryStepOnce() throws Exception {
+    List<String> lines = Files.readAllLines(Captured.log(), StandardCharsets.UTF_8);
+    Path log = tmp.resolve("job.log");
+    Path state = tmp.resolve("state.json");
+    int cut = 0;
+    while (!lines.get(cut).contains("step:50 - ")) {
+      cut++;
+    }
+    Files.write(log, lines.subList(0, cut));
+    List<String> common = List.of("--run-id", "follow", "--follow", log.toString(), "--state-file", state.toString(),
+        "--idle-exit", "1", "--poll-ms", "50");
+    List<String> first = new ArrayList<>(common);
+    first.addAll(List.of("--out", tmp.resolve("first.jsonl").toString()));
+    assertThat(sidecar(first.toArray(String[]::new))).isZero();
+    Files.write(log, lines.subList(cut, lines.size()), java.nio.file.StandardOpenOption.APPEND);
+    List<String> second = new ArrayList<>(common);
+    second.addAll(List.of("--out", tmp.resolve("second.jsonl").toString()));
+    assertThat(sidecar(second.toArray(String[]::new))).isZero();
+
+    List<Long> steps = new ArrayList<>();
+    for (String f : List.of("first.jsonl", "second.jsonl")) {
+      for (String l : Files.readAllLines(tmp.resolve(f))) {
+        com.fasterxml.jackson.databind.JsonNode n = WireJson.mapper().readTree(l);
+        if (n.path("type").asText().equals("step-stats")) {
+          steps.add(n.path("record").path("step").asLong());
+        }
+      }
+    }
+    assertThat(steps).as("no step lost or repeated across the restart").containsExactlyElementsOf(
+        Captured.replayed().entropy().keySet().stream().map(Integer::longValue).toList());
+    assertThat(Files.readAllLines(tmp.resolve("first.jsonl"))).isNotEmpty();
+    assertThat(Files.readAllLines(tmp.resolve("second.jsonl"))).isNotEmpty();
+  }
+
   private static ControlCommand command(String run, long seq, ControlAction action, Map<String, String> parameters) {
     return new ControlCommand(SchemaVersion.CURRENT, run, seq, System.currentTimeMillis(), action, "PLATEAU: test", parameters, 10,
         false, "unsigned");
