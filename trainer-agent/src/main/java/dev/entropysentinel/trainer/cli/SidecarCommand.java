@@ -148,7 +148,7 @@ public final class SidecarCommand implements Callable<Integer> {
         IngestProgress start = follow != null ? savedProgress(cl, state) : IngestProgress.START;
         LogIngest ingest = new LogIngest(runId, job, format, new LogRecords(runId, Hosts.name(), job.method(), entropyKey,
             validationKey), sink, clock, start, report);
-        Sidecar sidecar = new Sidecar(new Sidecar.Settings(runId, job, format, follow, state, Duration.ofMillis(pollMs),
+        Sidecar sidecar = new Sidecar(new Sidecar.Settings(job, format, follow, state, Duration.ofMillis(pollMs),
             Duration.ofSeconds(idleExit)), ingest, control, clock, report);
         report.accept("run " + runId + ": " + job + (kafka == null ? ", records to " + out : ", records to " + emitter.bootstrap())
             + (control == null ? " (no control key: commands are not read)" : dryRun ? ", commands as advice only (--dry-run)"

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The sidecar's run: reads the job's metrics (its wrapped stdout/stderr, or a followed file) into a
@@ -30,7 +31,7 @@ public final class Sidecar {
    * @param poll how often a followed file and the control topic are looked at
    * @param idleExit a follower without a wrapped job ends after this long without new lines (zero: never)
    */
-  public record Settings(String runId, JobSpec job, LogFormat format, Path follow, Path stateFile, Duration poll, Duration idleExit) {}
+  public record Settings(JobSpec job, LogFormat format, Path follow, Path stateFile, Duration poll, Duration idleExit) {}
 
   /** How the run ended: the process exit code and a one-line summary. */
   public record Outcome(int exitCode, String summary) {}
@@ -109,12 +110,6 @@ public final class Sidecar {
 
   /** The command handling and where the stop procedure's result lands. */
   public record Controls(SidecarControl control, AtomicReference<StopProcedure.Result> stopResult, AtomicReference<String> stopReason) {}
-
-  /** Functional interface without checked exceptions, for {@link #wrap}. */
-  @FunctionalInterface
-  public interface Function<A, B> {
-    B apply(A a);
-  }
 
   private void controlLoop(SidecarControl handler) {
     while (running && control != null && handler != null) {
