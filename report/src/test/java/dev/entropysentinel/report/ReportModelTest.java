@@ -55,6 +55,35 @@ class ReportModelTest {
   }
 
   @Test
+  void fieldsARankDidNotMeasureAreLeftOutNotCountedAsZero() {
+    RunRecords records = new RunRecords();
+    dev.entropysentinel.schemas.StepStats measured = CollapsingRun.step("r", 0, 3);
+    dev.entropysentinel.schemas.StepStats m = CollapsingRun.step("r", 1, 3);
+    records.add(measured);
+    records.add(new dev.entropysentinel.schemas.StepStats(m.schemaVersion(), "r", m.host(), 1, 2, 3, m.timestampMs(),
+        m.method(), m.methodParams(), m.tokenCount(), m.entropySum(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        dev.entropysentinel.schemas.Covariance.empty(), 0, 0, 0, 0, 0,
+        List.of("responseCount", "rewardSum", "correctCount", "responseLengthSum", "covariance", "entropyChangePredicted",
+            "entropyChangeMeasured")));
+    ReportModel.RunView run = only(records);
+    assertThat(run.reward()).isCloseTo(measured.rewardMean(), within(1e-12));
+    assertThat(run.entropy()).isCloseTo(CollapsingRun.mergedEntropy(3), within(1e-12));
+    assertThat(run.charts().steps().dhPredicted().get(0)).isCloseTo(measured.entropyChangePredicted(), within(1e-12));
+    assertThat(run.charts().covariance().mean().get(0)).isCloseTo(3.0, within(1e-12)); // rank 0's group only
+
+    RunRecords logOnly = new RunRecords();
+    logOnly.add(new dev.entropysentinel.schemas.StepStats(m.schemaVersion(), "log", "h", 0, 1, 0, 0, "external",
+        java.util.Map.of(), 1, 0.7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, dev.entropysentinel.schemas.Covariance.empty(), 0, 0, 0,
+        0, 0, List.of("tokenCount", "responseCount", "rewardSum", "covariance", "entropyChangePredicted",
+            "entropyChangeMeasured")));
+    ReportModel.RunView log = only(logOnly);
+    assertThat(log.entropy()).isEqualTo(0.7);
+    assertThat(log.reward()).isNull();
+    assertThat(log.charts().steps().dhPredicted()).containsExactly((Double) null);
+    assertThat(log.charts().steps().dhMeasured()).containsExactly((Double) null);
+  }
+
+  @Test
   void aResolvedAlertIsNoLongerFiringButStaysInTheHistory() {
     RunRecords records = recorded("r", 40);
     dev.entropysentinel.schemas.Alert firing = only(records).alerts().get(0);

@@ -7,6 +7,7 @@ import dev.entropysentinel.kafka.embedded.BrokerCommand;
 import dev.entropysentinel.processor.ProcessCommand;
 import dev.entropysentinel.report.RecordCommand;
 import dev.entropysentinel.report.ReportCommand;
+import dev.entropysentinel.trainer.cli.SidecarCommand;
 import dev.entropysentinel.trainer.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
       ReferenceCommand.class,
       ReplayCommand.class,
       ReportCommand.class,
+      SidecarCommand.class,
       SinkCommand.class,
       TopicCommand.class,
       TrainCommand.class,

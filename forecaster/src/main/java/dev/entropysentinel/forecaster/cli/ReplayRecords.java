@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * logged entropy (with the logged training reward when there is one), the validations, a forecast
  * after each validation, the alerts and the commands of the monitor's decisions. {@code sentinel
  * replay --html} draws the report from them, as {@code sentinel report} does from a recording. A log
- * has no token statistics: its steps carry no covariance, so the report shows no predicted ΔH for it.
+ * has no token statistics: its step records name them absent (as the sidecar's do), so the report
+ * shows no covariance and no entropy change for it.
  */
 final class ReplayRecords implements MonitorReplay.Observer {
   /** Training-reward keys, verl's then TRL's; the first a row has is used. */
@@ -29,6 +30,15 @@ final class ReplayRecords implements MonitorReplay.Observer {
   /** Replayed commands are never sent to a trainer; they are signed only because a command must be. */
   private static final WireMapping WIRE = new WireMapping(
       new CommandSigner("sentinel-replay-has-no-trainer-to-command".getBytes(StandardCharsets.UTF_8)));
+  /**
+   * What a log does not measure: the token statistics (its entropy is a mean, carried with weight 1),
+   * the covariance and both entropy changes; the reward too when the log has none.
+   */
+  static final List<String> ABSENT = List.of("tokenCount", "responseCount", "correctCount", "responseLengthSum",
+      "clipLowCount", "clipHighCount", "detachedCount", "penalizedCount", "steerWeightMin", "steerWeightSum", "covariance",
+      "klSum", "gradNorm", "stepTimeMs", "entropyChangePredicted", "entropyChangeMeasured");
+  static final List<String> ABSENT_WITHOUT_REWARD = java.util.stream.Stream.concat(ABSENT.stream(),
+      java.util.stream.Stream.of("rewardSum")).toList();
   /** A log carries no times: step s is placed at s seconds. */
   private static final long MS_PER_STEP = 1000;
 
@@ -36,7 +46,6 @@ final class ReplayRecords implements MonitorReplay.Observer {
   private final MetricLog log;
   private final String validationKey;
   private final Consumer<WireRecord> records;
-  private double previousEntropy = Double.NaN;
   private long seq;
 
   ReplayRecords(String runId, MetricLog log, int totalSteps, String validationKey, Consumer<WireRecord> records) {
@@ -55,11 +64,9 @@ final class ReplayRecords implements MonitorReplay.Observer {
       records.accept(new EvalResult(SchemaVersion.CURRENT, runId, step, ts, validationKey, value, 0, Map.of()));
     } else {
       Double reward = reward(step);
-      double measured = Double.isNaN(previousEntropy) ? 0 : value - previousEntropy;
-      previousEntropy = value;
       records.accept(new StepStats(SchemaVersion.CURRENT, runId, "replay", 0, 1, step, ts, "external", Map.of(), 1,
-          Math.max(0, value), reward == null ? 0 : 1, reward == null ? 0 : reward, 0, 0, 0, 0, 0, 0, 0, 0,
-          Covariance.empty(), 0, 0, 0, 0, measured));
+          Math.max(0, value), 1, reward == null ? 0 : reward, 0, 0, 0, 0, 0, 0, 0, 0, Covariance.empty(), 0, 0, 0, 0, 0,
+          reward == null ? ABSENT_WITHOUT_REWARD : ABSENT));
     }
     update.detections().forEach(d -> records.accept(WireMapping.alert(runId, ts, d)));
     update.decisions().forEach(d -> records.accept(WIRE.command(runId, ++seq, ts, d)));

@@ -52,7 +52,8 @@ class ReplayHtmlIT {
     assertThat(run.selectFirst("li[data-decision]").attr("data-step")).isEqualTo(firstDecision.path("step").asText());
     assertAlertAndDecision(run, "ENTROPY_COLLAPSE", "INTERVENE", null);
     assertChartsDrew(run, Map.of("law", series.validationPoints().size(), "entropy-reward", series.entropy().size(), "validation-forecast", series.validation().size(),
-        "covariance", 0, "entropy-change", series.entropy().size()));
+        "covariance", 0, "entropy-change", 0));
+    assertThat(run.select("div.chart[data-chart=entropy-change] .note").text()).contains("no covariance statistics");
     Element stop = dom.selectFirst("#stops-table tr[data-run=\"" + LOG + "\"]");
     assertInteger(stop, "stopStep", replay.path("stop").path("step").asLong());
     assertInteger(stop, "stepsSaved", replay.path("stop").path("stepsSaved").asLong());

@@ -8,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * One step of a run with its ranks merged as the processor merges them: sums and counts add, the
- * entropy change is token-weighted, a rank seen twice (an at-least-once redelivery) counts once.
+ * entropy change is token-weighted, a rank seen twice (an at-least-once redelivery) counts once, and
+ * a field a rank did not measure ({@link StepStats#measured}) is left out, never counted as 0.
  * Mutable, owned by one {@link RunHistory} under its lock.
  */
 public final class StepPoint {
@@ -21,9 +22,9 @@ public final class StepPoint {
   private long responses;
   private double rewardSum;
   private double predictedWeighted;
+  private long predictedWeight;
   private double measuredWeighted;
-  private long weightSum;
-  private long covarianceCount;
+  private long measuredWeight;
   private double stepTimeMsMax;
   /** Covariance top groups (fraction to count and sum); dropped once a later step exists, as only the latest is shown. */
   private Map<Double, double[]> topGroups = new TreeMap<>();
@@ -42,19 +43,31 @@ public final class StepPoint {
     worldSize = Math.max(worldSize, s.worldSize());
     method = method == null ? s.method() : method;
     long weight = Math.max(1, s.tokenCount());
-    predictedWeighted += s.entropyChangePredicted() * weight;
-    measuredWeighted += s.entropyChangeMeasured() * weight;
-    weightSum += weight;
-    tokens += s.tokenCount();
-    entropySum += s.entropySum();
-    responses += s.responseCount();
-    rewardSum += s.rewardSum();
-    stepTimeMsMax = Math.max(stepTimeMsMax, s.stepTimeMs());
-    covarianceCount += s.covariance().count();
-    for (Covariance.TopGroup g : topGroupsDropped ? java.util.List.<Covariance.TopGroup>of() : s.covariance().topGroups()) {
-      double[] acc = topGroups.computeIfAbsent(g.fraction(), f -> new double[2]);
-      acc[0] += g.count();
-      acc[1] += g.sum();
+    if (s.measured("entropyChangePredicted")) {
+      predictedWeighted += s.entropyChangePredicted() * weight;
+      predictedWeight += weight;
+    }
+    if (s.measured("entropyChangeMeasured")) {
+      measuredWeighted += s.entropyChangeMeasured() * weight;
+      measuredWeight += weight;
+    }
+    if (s.measured("entropySum")) {
+      tokens += s.tokenCount();
+      entropySum += s.entropySum();
+    }
+    if (s.measured("rewardSum")) {
+      responses += s.responseCount();
+      rewardSum += s.rewardSum();
+    }
+    if (s.measured("stepTimeMs")) {
+      stepTimeMsMax = Math.max(stepTimeMsMax, s.stepTimeMs());
+    }
+    if (s.measured("covariance") && !topGroupsDropped) {
+      for (Covariance.TopGroup g : s.covariance().topGroups()) {
+        double[] acc = topGroups.computeIfAbsent(g.fraction(), f -> new double[2]);
+        acc[0] += g.count();
+        acc[1] += g.sum();
+      }
     }
     return true;
   }
@@ -76,18 +89,18 @@ public final class StepPoint {
     return tokens == 0 ? Double.NaN : entropySum / tokens;
   }
 
-  /** Mean reward, NaN when no rank reported responses (a sidecar whose trainer logs no reward). */
+  /** Mean reward, NaN when no rank measured it (a sidecar whose trainer logs no reward). */
   public double reward() {
     return responses == 0 ? Double.NaN : rewardSum / responses;
   }
 
-  /** The entropy change predicted from the covariance; NaN when no rank had covariance statistics (a replayed log). */
+  /** The entropy change predicted from the covariance; NaN when no rank measured it (a log gives none). */
   public double entropyChangePredicted() {
-    return covarianceCount == 0 ? Double.NaN : predictedWeighted / weightSum;
+    return predictedWeight == 0 ? Double.NaN : predictedWeighted / predictedWeight;
   }
 
   public double entropyChangeMeasured() {
-    return measuredWeighted / weightSum;
+    return measuredWeight == 0 ? Double.NaN : measuredWeighted / measuredWeight;
   }
 
   public double stepTimeMs() {

@@ -32,7 +32,8 @@ public record RunState(Meta meta, MonitorState monitor) {
       MergedStep lastStep, Forecast lastForecast, long incompleteSteps, long lateRanks, long refusedCommands,
       boolean incompleteFiring) {
 
-    public static final int VERSION = 2;
+    /** 3: the last merged step carries the fields its ranks did not measure (step-stats 1.1). */
+    public static final int VERSION = 3;
 
     public Meta {
       if (version != VERSION) {
