@@ -32,7 +32,7 @@ public record RunState(Meta meta, MonitorState monitor) {
       MergedStep lastStep, Forecast lastForecast, long incompleteSteps, long lateRanks, long refusedCommands,
       boolean incompleteFiring) {
 
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     public Meta {
       if (version != VERSION) {

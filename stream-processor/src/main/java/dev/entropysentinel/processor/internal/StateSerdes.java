@@ -3,6 +3,7 @@ package dev.entropysentinel.processor.internal;
 import dev.entropysentinel.forecaster.Decision;
 import dev.entropysentinel.forecaster.MonitorState;
 import dev.entropysentinel.forecaster.MonitorStateCodec;
+import dev.entropysentinel.forecaster.codec.StateBytes;
 import dev.entropysentinel.forecaster.wire.WireMapping;
 import dev.entropysentinel.schemas.ControlAck;
 import dev.entropysentinel.schemas.Covariance;
@@ -133,8 +134,7 @@ public final class StateSerdes {
   private static byte[] writeRunState(RunState s) {
     RunState.Meta m = s.meta();
     MonitorState monitor = s.monitor();
-    byte[] monitorBytes = MonitorStateCodec.toBytes(monitor);
-    StateBytes.Out out = new StateBytes.Out(monitorBytes.length + 1024).u8(RunState.Meta.VERSION).bytes(monitorBytes)
+    StateBytes.Out out = new StateBytes.Out(2048).u8(RunState.Meta.VERSION).bytes(MonitorStateCodec.toBytes(monitor))
         .str(m.runId()).i64(m.commandSeq()).i64(m.incompleteSteps()).i64(m.lateRanks()).i64(m.refusedCommands())
         .bool(m.incompleteFiring());
     out.bool(m.info() != null);
