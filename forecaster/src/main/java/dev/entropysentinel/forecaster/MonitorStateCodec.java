@@ -1,10 +1,13 @@
 package dev.entropysentinel.forecaster;
 
+import dev.entropysentinel.forecaster.codec.Sentences;
 import dev.entropysentinel.forecaster.codec.StateBytes;
 import java.nio.BufferUnderflowException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * {@link MonitorState} to and from bytes, for the stream processor's changelogged store, which
@@ -18,8 +21,9 @@ import java.util.Set;
  * (or the JSON of an older Sentinel) are refused with a message saying what to do.
  *
  * <p>A {@link SampledSeries} is its count, stride and size, its steps as gaps (one byte each below
- * 64) and its columns; a reason that repeats another one of the same state is written as a
- * reference to it (a decision repeats its detection's reason).
+ * 64) and its columns. Reasons are packed ({@link Sentences}: template phrases as one byte,
+ * numbers two digits a byte), so a run's state does not grow by sentences when a condition fires
+ * and is decided on; a decision's reason ends with its detection's, which is written once.
  */
 public final class MonitorStateCodec {
   private static final int TEXT = 0;
@@ -132,11 +136,34 @@ public final class MonitorStateCodec {
   }
 
   private static void writeDetection(StateBytes.Out o, Detection d) {
-    o.i64(d.step()).enumeration(d.type()).str(d.reason()).map(d.evidence(), StateBytes.Out::f64);
+    o.i64(d.step()).enumeration(d.type());
+    Sentences.write(o, d.reason());
+    writeNumbers(o, d.evidence());
   }
 
   private static Detection readDetection(StateBytes.In i) {
-    return new Detection(i.i32(), i.enumeration(DetectionType.values()), i.str(), i.map(StateBytes.In::f64));
+    return new Detection(i.i32(), i.enumeration(DetectionType.values()), Sentences.read(i), readNumbers(i));
+  }
+
+  /** Numbers by name, names packed ({@link Sentences}: evidence keys and model labels are phrases), in name order. */
+  private static void writeNumbers(StateBytes.Out o, Map<String, Double> numbers) {
+    o.i64(numbers.size());
+    new TreeMap<>(numbers).forEach((k, v) -> {
+      Sentences.write(o, k);
+      o.f64(v);
+    });
+  }
+
+  private static Map<String, Double> readNumbers(StateBytes.In i) {
+    int n = i.i32();
+    if (n < 0 || n > i.remaining()) {
+      throw new IllegalArgumentException("a map of " + n + " numbers does not fit the bytes left");
+    }
+    Map<String, Double> numbers = new TreeMap<>();
+    for (int k = 0; k < n; k++) {
+      numbers.put(Sentences.read(i), i.f64());
+    }
+    return numbers;
   }
 
   /** A decision's reason usually ends with its cause's detection's reason, kept in the same state: written once. */
@@ -144,11 +171,16 @@ public final class MonitorStateCodec {
     o.i64(d.step()).enumeration(d.action()).enumeration(d.cause());
     String detection = s.active(d.cause()).filter(found -> found.step() == d.step()).map(Detection::reason).orElse(null);
     if (detection != null && d.reason().endsWith(detection)) {
-      o.u8(DETECTION_REASON).str(d.reason().substring(0, d.reason().length() - detection.length()));
+      Sentences.write(o.u8(DETECTION_REASON), d.reason().substring(0, d.reason().length() - detection.length()));
     } else {
-      o.u8(TEXT).str(d.reason());
+      Sentences.write(o.u8(TEXT), d.reason());
     }
-    o.map(d.parameterChanges(), StateBytes.Out::str).bool(d.dryRun());
+    o.i64(d.parameterChanges().size());
+    new TreeMap<>(d.parameterChanges()).forEach((k, v) -> {
+      Sentences.write(o, k);
+      Sentences.write(o, v);
+    });
+    o.bool(d.dryRun());
   }
 
   private static Decision readDecision(StateBytes.In i, List<Detection> active) {
@@ -157,34 +189,46 @@ public final class MonitorStateCodec {
     DetectionType cause = i.enumeration(DetectionType.values());
     int kind = i.u8();
     String reason = switch (kind) {
-      case TEXT -> i.str();
-      case DETECTION_REASON -> i.str() + active.stream().filter(d -> d.type() == cause && d.step() == step).findFirst()
+      case TEXT -> Sentences.read(i);
+      case DETECTION_REASON -> Sentences.read(i) + active.stream().filter(d -> d.type() == cause && d.step() == step).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("decision at step " + step + " refers to a missing "
               + cause + " detection"))
           .reason();
       default -> throw new IllegalArgumentException("unknown reason kind " + kind);
     };
-    return new Decision(step, action, cause, reason, i.map(StateBytes.In::str), i.bool());
+    int n = i.i32();
+    if (n < 0 || n > i.remaining()) {
+      throw new IllegalArgumentException("decision at step " + step + " has " + n + " parameters, more than bytes left");
+    }
+    Map<String, String> parameters = new TreeMap<>();
+    for (int k = 0; k < n; k++) {
+      parameters.put(Sentences.read(i), Sentences.read(i));
+    }
+    return new Decision(step, action, cause, reason, parameters, i.bool());
   }
 
   private static void writeForecast(StateBytes.Out o, ForecastResult r) {
-    o.str(r.reason()).i64(r.burnInPoints());
+    Sentences.write(o, r.reason());
+    o.i64(r.burnInPoints());
     EntropyLawFit fit = r.fit();
     o.i64(fit.n()).f64(fit.meanX()).f64(fit.meanY()).f64(fit.sxx()).f64(fit.sxy()).f64(fit.syy());
     Forecast f = r.forecast();
     o.bool(f != null);
     if (f != null) {
-      o.i64(f.targetStep()).f64(f.value()).f64(f.lo()).f64(f.hi()).f64(f.coverage()).str(f.model())
-          .map(f.weights(), StateBytes.Out::f64).map(f.candidates(), StateBytes.Out::f64).i64(f.checks());
+      o.i64(f.targetStep()).f64(f.value()).f64(f.lo()).f64(f.hi()).f64(f.coverage());
+      Sentences.write(o, f.model());
+      writeNumbers(o, f.weights());
+      writeNumbers(o, f.candidates());
+      o.i64(f.checks());
     }
   }
 
   private static ForecastResult readForecast(StateBytes.In i) {
-    String reason = i.str();
+    String reason = Sentences.read(i);
     int burnIn = i.i32();
     EntropyLawFit fit = new EntropyLawFit(i.i64(), i.f64(), i.f64(), i.f64(), i.f64(), i.f64());
-    Forecast f = i.bool() ? new Forecast(i.i32(), i.f64(), i.f64(), i.f64(), i.f64(), i.str(), i.map(StateBytes.In::f64),
-        i.map(StateBytes.In::f64), i.i32()) : null;
+    Forecast f = i.bool() ? new Forecast(i.i32(), i.f64(), i.f64(), i.f64(), i.f64(), Sentences.read(i), readNumbers(i),
+        readNumbers(i), i.i32()) : null;
     return new ForecastResult(f, reason, fit, burnIn);
   }
 

@@ -21,9 +21,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * saying what to do. Every input re-encodes its run's state, so these are on the hot path.
  *
  * <p>A run's state is {@code [version][monitor state bytes (its own codec)][meta]}. The meta does
- * not repeat text the monitor state already holds: a decision's reason and the last forecast's
- * reason are written as "the monitor's" when they equal what the monitor state gives, and as text
- * only otherwise, so reading back is exact.
+ * not repeat what the monitor state already holds: a decision's action, cause and parameters are
+ * written as the index of the monitor's decision they equal, a decision's reason and the last
+ * forecast's reason as "the monitor's" when they equal what the monitor state gives; as text only
+ * otherwise, so reading back is exact.
  */
 public final class StateSerdes {
   private static final int REASON_NULL = 0;
@@ -145,10 +146,15 @@ public final class StateSerdes {
           .i64(r.evalInterval()).enumeration(r.scoreScale()).str(r.source());
     }
     out.list(m.decisions(), (o, d) -> {
-      o.i64(d.seq()).i64(d.step()).str(d.action()).str(d.cause());
+      o.i64(d.seq()).i64(d.step());
+      Decision same = monitorDecision(monitor, d.step(), d.action(), d.cause());
+      if (same != null && same.parameterChanges().equals(d.parameters())) {
+        o.u8(monitor.decisions().indexOf(same) + 1);
+      } else {
+        o.u8(0).str(d.action()).str(d.cause()).map(d.parameters(), StateBytes.Out::str);
+      }
       reason(o, d.reason(), decisionReason(monitor, d.step(), d.action(), d.cause()));
-      o.map(d.parameters(), StateBytes.Out::str).bool(d.dryRun()).i64(d.issuedAtMs()).enumeration(d.ack())
-          .str(d.ackReason()).optI64(d.ackStep());
+      o.bool(d.dryRun()).i64(d.issuedAtMs()).enumeration(d.ack()).str(d.ackReason()).optI64(d.ackStep());
     });
     out.bool(m.lastStep() != null);
     if (m.lastStep() != null) {
@@ -180,10 +186,17 @@ public final class StateSerdes {
     var decisions = in.list(i -> {
       long dseq = i.i64();
       long step = i.i64();
-      String action = i.str();
-      String cause = i.str();
+      int same = i.u8();
+      if (same > monitor.decisions().size()) {
+        throw new IllegalArgumentException("decision " + dseq + " refers to the monitor's decision " + same + " of "
+            + monitor.decisions().size());
+      }
+      Decision d = same == 0 ? null : monitor.decisions().get(same - 1);
+      String action = d == null ? i.str() : d.action().name();
+      String cause = d == null ? i.str() : d.cause().name();
+      var parameters = d == null ? i.map(StateBytes.In::str) : d.parameterChanges();
       String reason = reason(i, () -> decisionReason(monitor, step, action, cause));
-      return new RunState.DecisionEntry(dseq, step, action, cause, reason, i.map(StateBytes.In::str), i.bool(), i.i64(),
+      return new RunState.DecisionEntry(dseq, step, action, cause, reason, parameters, i.bool(), i.i64(),
           i.enumeration(ControlAck.Status.values()), i.str(), i.optI64());
     });
     MergedStep lastStep = in.bool() ? readStep(in) : null;
@@ -220,9 +233,15 @@ public final class StateSerdes {
 
   /** The reason a command carries ({@link WireMapping#command}) for the monitor's decision it was sent for. */
   private static String decisionReason(MonitorState monitor, long step, String action, String cause) {
+    Decision d = monitorDecision(monitor, step, action, cause);
+    return d == null ? null : d.cause() + ": " + d.reason();
+  }
+
+  /** The monitor's decision a processor's decision entry was sent for, {@code null} when it is no longer kept. */
+  private static Decision monitorDecision(MonitorState monitor, long step, String action, String cause) {
     for (Decision d : monitor.decisions()) {
       if (d.step() == step && d.action().name().equals(action) && d.cause().name().equals(cause)) {
-        return d.cause() + ": " + d.reason();
+        return d;
       }
     }
     return null;

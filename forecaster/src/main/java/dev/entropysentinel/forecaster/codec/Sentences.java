@@ -1,0 +1,173 @@
+package dev.entropysentinel.forecaster.codec;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The reasons the monitor keeps (a detection's, a decision's, the forecast's) packed for its
+ * store: each is a sentence of fixed phrases around numbers, so a phrase is written as one byte
+ * (its index in {@link #PHRASES}) and a number as its digits, two to a byte. Exact for any text
+ * (what is neither phrase nor number is written as it is), so a text of a changed or new
+ * template still reads back whole, only packed less. What the phrases buy: a run's state no
+ * longer grows by whole sentences when a condition fires and is decided on (a plateau STOP's
+ * reason is about 330 characters, packed about 90 bytes).
+ *
+ * <p>The phrase table is part of the layout: changing it changes what old bytes mean, so it is
+ * only appended to, and a reordering needs a new {@code MonitorState.VERSION}.
+ */
+public final class Sentences {
+  /** Phrases of the monitor's reason templates (MonitorTransition, CeilingForecaster, DriftBound) and evidence keys. */
+  private static final List<String> PHRASES = List.of(
+      // detections (MonitorTransition)
+      "smoothed entropy ", " fell below ", "% of its starting level ", " stayed above ", "x its lowest level ",
+      " steps", "no record for ", " s (timeout ", " s) after step ", "validation ", " off the law's ", " (tolerance ",
+      ") for ", " validations in a row", "gain ahead <= ", " by step ", " (may forgo ", ", +-1 rewards", "): ",
+      "; forecast ", " vs current ", " (mean of last ", "); saves ", " steps (", " no longer holds at step ",
+      " (it fired at step ",
+      // decisions (MonitorTransition)
+      "plateau: ", "early entropy collapse (step ", ") with forecast upper bound ", " below target ", "(none yet)",
+      // drift bound (DriftBound)
+      "drift's ", "% bound ", " ln-steps left from ", " validations since step ", " (evidence ",
+      " the horizon, the tighter of ", " and ", "; slope ", ", upper ", "; trend now ", "no drift bound: ",
+      "the validations after the burn-in start at step ", ", later than step ", " where evidence ",
+      " the horizon (in log-steps) must start", " validations after the burn-in (needs ",
+      // forecast (CeilingForecaster, MonitorTransition)
+      " drives the forecast (weight ", ") after ", " out-of-sample checks on ", " validation points; ",
+      " burn-in point(s) excluded; entropy-law gain still ahead ", "] with ", "% of the starting entropy left",
+      " beat the last value from ", " rolling origins", "; slope prior a ~ ", " +- ", "insufficient data: ",
+      "no planned total steps: the forecast has no target",
+      // models and evidence keys
+      "last-value", "entropy-law", "pow3", "entropy-prior", "entropy", "startEntropy", "threshold", "lowestEntropy",
+      "steps", "silentSeconds", "residual", "tolerance", "r2", "forecast", "current", "remainingGain", "driftBound",
+      "horizonLogSteps", "maxForgone", " of ", " is ", " for ", " from ", " over ", "only ", ", ", "; ", ": ", " [",
+      // INTERVENE parameters (schemas ControlParameters)
+      "method", "kl-cov", "clip-cov", "clip-higher", "grpo", "klCovRatio", "klCoef", "clipCovRatio", "clipCovLb",
+      "clipCovUb", "epsHigh", "epsLow");
+
+  private static final int END = 0;
+  /** Ops 1..{@value} are a number of that many characters. */
+  private static final int MAX_NUMBER = 24;
+  private static final int LITERAL = MAX_NUMBER + 1;
+  private static final int FIRST_PHRASE = LITERAL + 1;
+  private static final int NULL = 255;
+  private static final String NUMBER_CHARS = "0123456789.-";
+
+  /** Phrase indexes by first character, longest phrase first. */
+  private static final List<List<Integer>> BY_FIRST_CHAR = new ArrayList<>();
+
+  static {
+    if (FIRST_PHRASE + PHRASES.size() > NULL) {
+      throw new IllegalStateException("too many phrases for one byte: " + PHRASES.size());
+    }
+    for (int c = 0; c < 128; c++) {
+      BY_FIRST_CHAR.add(new ArrayList<>());
+    }
+    for (int i = 0; i < PHRASES.size(); i++) {
+      BY_FIRST_CHAR.get(PHRASES.get(i).charAt(0)).add(i);
+    }
+    BY_FIRST_CHAR.forEach(l -> l.sort(Comparator.comparingInt((Integer i) -> PHRASES.get(i).length()).reversed()));
+  }
+
+  private Sentences() {}
+
+  /** Writes {@code text} ({@code null} too) packed. */
+  public static void write(StateBytes.Out out, String text) {
+    if (text == null) {
+      out.u8(NULL);
+      return;
+    }
+    int literalFrom = -1;
+    int at = 0;
+    while (at < text.length()) {
+      int phrase = phraseAt(text, at);
+      int number = phrase >= 0 ? 0 : numberAt(text, at);
+      if (phrase < 0 && number == 0) {
+        literalFrom = literalFrom < 0 ? at : literalFrom;
+        at++;
+        continue;
+      }
+      if (literalFrom >= 0) {
+        out.u8(LITERAL).str(text.substring(literalFrom, at));
+        literalFrom = -1;
+      }
+      if (phrase >= 0) {
+        out.u8(FIRST_PHRASE + phrase);
+        at += PHRASES.get(phrase).length();
+      } else {
+        out.u8(number);
+        for (int k = 0; k < number; k += 2) {
+          int hi = NUMBER_CHARS.indexOf(text.charAt(at + k));
+          int lo = k + 1 < number ? NUMBER_CHARS.indexOf(text.charAt(at + k + 1)) : 0xF;
+          out.u8(hi << 4 | lo);
+        }
+        at += number;
+      }
+    }
+    if (literalFrom >= 0) {
+      out.u8(LITERAL).str(text.substring(literalFrom));
+    }
+    out.u8(END);
+  }
+
+  /** Reads a text written by {@link #write}. */
+  public static String read(StateBytes.In in) {
+    int op = in.u8();
+    if (op == NULL) {
+      return null;
+    }
+    StringBuilder text = new StringBuilder(128);
+    for (; op != END; op = in.u8()) {
+      if (op <= MAX_NUMBER) {
+        for (int k = 0; k < op; k += 2) {
+          int b = in.u8();
+          text.append(digit(b >>> 4));
+          if (k + 1 < op) {
+            text.append(digit(b & 0xF));
+          }
+        }
+      } else if (op == LITERAL) {
+        String literal = in.str();
+        if (literal == null) {
+          throw new IllegalArgumentException("a packed text has a null literal");
+        }
+        text.append(literal);
+      } else if (op - FIRST_PHRASE < PHRASES.size()) {
+        text.append(PHRASES.get(op - FIRST_PHRASE));
+      } else {
+        throw new IllegalArgumentException("a packed text has an unknown phrase " + op);
+      }
+    }
+    return text.toString();
+  }
+
+  private static char digit(int nibble) {
+    if (nibble >= NUMBER_CHARS.length()) {
+      throw new IllegalArgumentException("a packed number has an unknown digit " + nibble);
+    }
+    return NUMBER_CHARS.charAt(nibble);
+  }
+
+  /** Index of the longest phrase starting at {@code at}, or -1. */
+  private static int phraseAt(String text, int at) {
+    char c = text.charAt(at);
+    if (c >= 128) {
+      return -1;
+    }
+    for (int i : BY_FIRST_CHAR.get(c)) {
+      if (text.startsWith(PHRASES.get(i), at)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Length of the run of number characters at {@code at}, at most {@value #MAX_NUMBER}. */
+  private static int numberAt(String text, int at) {
+    int n = 0;
+    while (n < MAX_NUMBER && at + n < text.length() && NUMBER_CHARS.indexOf(text.charAt(at + n)) >= 0) {
+      n++;
+    }
+    return n;
+  }
+}
