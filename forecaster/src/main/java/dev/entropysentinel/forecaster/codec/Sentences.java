@@ -2,7 +2,9 @@ package dev.entropysentinel.forecaster.codec;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The reasons the monitor keeps (a detection's, a decision's, the forecast's) packed for its
@@ -11,10 +13,10 @@ import java.util.List;
  * (what is neither phrase nor number is written as it is), so a text of a changed or new
  * template still reads back whole, only packed less. What the phrases buy: a run's state no
  * longer grows by whole sentences when a condition fires and is decided on (a plateau STOP's
- * reason is about 330 characters, packed about 90 bytes).
+ * reason is about 330 characters, packed about 70 bytes).
  *
- * <p>The phrase table is part of the layout: changing it changes what old bytes mean, so it is
- * only appended to, and a reordering needs a new {@code MonitorState.VERSION}.
+ * <p>The phrase table is part of the layout: changing it changes what old bytes mean, so a change
+ * needs a new {@code MonitorState.VERSION}.
  */
 public final class Sentences {
   /** Phrases of the monitor's reason templates (MonitorTransition, CeilingForecaster, DriftBound) and evidence keys. */
@@ -29,7 +31,7 @@ public final class Sentences {
       "plateau: ", "early entropy collapse (step ", ") with forecast upper bound ", " below target ", "(none yet)",
       // drift bound (DriftBound)
       "drift's ", "% bound ", " ln-steps left from ", " validations since step ", " (evidence ",
-      " the horizon, the tighter of ", " and ", "; slope ", ", upper ", "; trend now ", "no drift bound: ",
+      "x the horizon, the tighter of ", " the horizon, the tighter of ", "x and ", " and ", "x; slope ", "; slope ", ", upper ", "; trend now ", "no drift bound: ",
       "the validations after the burn-in start at step ", ", later than step ", " where evidence ",
       " the horizon (in log-steps) must start", " validations after the burn-in (needs ",
       // forecast (CeilingForecaster, MonitorTransition)
@@ -40,18 +42,28 @@ public final class Sentences {
       // models and evidence keys
       "last-value", "entropy-law", "pow3", "entropy-prior", "entropy", "startEntropy", "threshold", "lowestEntropy",
       "steps", "silentSeconds", "residual", "tolerance", "r2", "forecast", "current", "remainingGain", "driftBound",
-      "horizonLogSteps", "maxForgone", " of ", " is ", " for ", " from ", " over ", "only ", ", ", "; ", ": ", " [",
+      "horizonLogSteps", "maxForgone", " of ", " is ", " for ", " from ", " over ", "only ", ", ", "; ", ": ", " [", "%)", ")",
       // INTERVENE parameters (schemas ControlParameters)
       "method", "kl-cov", "clip-cov", "clip-higher", "grpo", "klCovRatio", "klCoef", "clipCovRatio", "clipCovLb",
       "clipCovUb", "epsHigh", "epsLow");
 
   private static final int END = 0;
-  /** Ops 1..{@value} are a number of that many characters. */
+  /** Ops 1..{@value} are a number of that many characters, as digits two to a byte (any run of {@link #NUMBER_CHARS}). */
   private static final int MAX_NUMBER = 24;
   private static final int LITERAL = MAX_NUMBER + 1;
-  private static final int FIRST_PHRASE = LITERAL + 1;
+  /** An integer without leading zeros, as a varint: this op, the next for a negative one. */
+  private static final int INTEGER = LITERAL + 1;
+  /** A decimal with 1..{@value #MAX_DECIMALS} decimals as the varint of its digits: this op + decimals - 1, then negatives. */
+  private static final int DECIMAL = INTEGER + 2;
+  private static final int MAX_DECIMALS = 8;
+  private static final int FIRST_PHRASE = DECIMAL + 2 * MAX_DECIMALS;
   private static final int NULL = 255;
   private static final String NUMBER_CHARS = "0123456789.-";
+  /** Digits a varint number may have (a long holds 18 for sure). */
+  private static final int MAX_DIGITS = 18;
+  /** Texts packed lately, by identity: a state is written at every input and its reasons change rarely. */
+  private static final ThreadLocal<Map<String, byte[]>> PACKED = ThreadLocal.withInitial(IdentityHashMap::new);
+  private static final int PACKED_MAX = 4096;
 
   /** Phrase indexes by first character, longest phrase first. */
   private static final List<List<Integer>> BY_FIRST_CHAR = new ArrayList<>();
@@ -77,6 +89,20 @@ public final class Sentences {
       out.u8(NULL);
       return;
     }
+    Map<String, byte[]> packed = PACKED.get();
+    byte[] bytes = packed.get(text);
+    if (bytes == null) {
+      if (packed.size() >= PACKED_MAX) {
+        packed.clear();
+      }
+      bytes = pack(text);
+      packed.put(text, bytes);
+    }
+    out.raw(bytes);
+  }
+
+  private static byte[] pack(String text) {
+    StateBytes.Out out = new StateBytes.Out(text.length() / 2);
     int literalFrom = -1;
     int at = 0;
     while (at < text.length()) {
@@ -95,19 +121,54 @@ public final class Sentences {
         out.u8(FIRST_PHRASE + phrase);
         at += PHRASES.get(phrase).length();
       } else {
-        out.u8(number);
-        for (int k = 0; k < number; k += 2) {
-          int hi = NUMBER_CHARS.indexOf(text.charAt(at + k));
-          int lo = k + 1 < number ? NUMBER_CHARS.indexOf(text.charAt(at + k + 1)) : 0xF;
-          out.u8(hi << 4 | lo);
-        }
+        writeNumber(out, text.substring(at, at + number));
         at += number;
       }
     }
     if (literalFrom >= 0) {
       out.u8(LITERAL).str(text.substring(literalFrom));
     }
-    out.u8(END);
+    return out.u8(END).toBytes();
+  }
+
+  /** A plain integer or decimal ({@code -?(0|[1-9]\d*)(\.\d+)?}) as a varint of its digits, anything else as digits. */
+  private static void writeNumber(StateBytes.Out out, String number) {
+    boolean negative = number.startsWith("-");
+    String unsigned = negative ? number.substring(1) : number;
+    int dot = unsigned.indexOf('.');
+    String whole = dot < 0 ? unsigned : unsigned.substring(0, dot);
+    String decimals = dot < 0 ? "" : unsigned.substring(dot + 1);
+    String digits = whole + decimals;
+    boolean plain = !whole.isEmpty() && (whole.length() == 1 || whole.charAt(0) != '0') && (dot < 0 || !decimals.isEmpty())
+        && decimals.length() <= MAX_DECIMALS && digits.length() <= MAX_DIGITS && digits.chars().allMatch(Character::isDigit);
+    if (plain) {
+      int op = decimals.isEmpty() ? INTEGER : DECIMAL + decimals.length() - 1;
+      out.u8(op + (negative ? (decimals.isEmpty() ? 1 : MAX_DECIMALS) : 0)).u64(Long.parseLong(digits));
+      return;
+    }
+    out.u8(number.length());
+    for (int k = 0; k < number.length(); k += 2) {
+      int hi = NUMBER_CHARS.indexOf(number.charAt(k));
+      int lo = k + 1 < number.length() ? NUMBER_CHARS.indexOf(number.charAt(k + 1)) : 0xF;
+      out.u8(hi << 4 | lo);
+    }
+  }
+
+  /** Reads what {@link #writeNumber} wrote as a plain integer or decimal. */
+  private static void readNumber(StringBuilder text, int op, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("a packed number is out of range");
+    }
+    int decimals = op < DECIMAL ? 0 : (op - DECIMAL) % MAX_DECIMALS + 1;
+    boolean negative = op < DECIMAL ? op == INTEGER + 1 : op - DECIMAL >= MAX_DECIMALS;
+    String digits = Long.toString(value);
+    if (digits.length() <= decimals) {
+      digits = "0".repeat(decimals + 1 - digits.length()) + digits;
+    }
+    text.append(negative ? "-" : "").append(digits, 0, digits.length() - decimals);
+    if (decimals > 0) {
+      text.append('.').append(digits, digits.length() - decimals, digits.length());
+    }
   }
 
   /** Reads a text written by {@link #write}. */
@@ -126,6 +187,8 @@ public final class Sentences {
             text.append(digit(b & 0xF));
           }
         }
+      } else if (op >= INTEGER && op < FIRST_PHRASE) {
+        readNumber(text, op, in.u64());
       } else if (op == LITERAL) {
         String literal = in.str();
         if (literal == null) {

@@ -12,10 +12,11 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * The primitives of the processor's binary state layouts: integers as zig-zag varints (steps and
- * counts take one or two bytes), doubles as their 8 IEEE bytes (exact, NaN kept), strings as UTF-8
- * with a length (0 = null), maps in key order so equal values give equal bytes. Binary rather than
- * JSON because every input re-encodes its run's state: Jackson was 40% of the stream thread.
+ * The primitives of the binary state layouts (the forecaster's monitor state, the processor's
+ * stores): integers as zig-zag varints (steps and counts take one or two bytes), doubles as their
+ * 8 IEEE bytes (exact, NaN kept), strings as UTF-8 with a length (0 = null), maps in key order so
+ * equal values give equal bytes. Binary rather than JSON because every input re-encodes its run's
+ * state: Jackson was 40% of the stream thread.
  */
 public final class StateBytes {
   private StateBytes() {}
@@ -71,10 +72,29 @@ public final class StateBytes {
     }
 
     public Out bytes(byte[] b) {
-      i64(b.length);
+      return i64(b.length).raw(b);
+    }
+
+    /** The bytes as they are, without their length: for a part whose own layout ends it. */
+    public Out raw(byte[] b) {
       ensure(b.length);
       System.arraycopy(b, 0, buf, size, b.length);
       size += b.length;
+      return this;
+    }
+
+    /** A non-negative integer as an unsigned varint (one byte below 128). */
+    public Out u64(long v) {
+      if (v < 0) {
+        throw new IllegalArgumentException("u64 takes a non-negative value, was " + v);
+      }
+      long z = v;
+      ensure(10);
+      while ((z & ~0x7FL) != 0) {
+        buf[size++] = (byte) ((z & 0x7F) | 0x80);
+        z >>>= 7;
+      }
+      buf[size++] = (byte) z;
       return this;
     }
 
@@ -149,6 +169,19 @@ public final class StateBytes {
         }
       }
       throw new IllegalArgumentException("a varint longer than 10 bytes");
+    }
+
+    /** What {@link Out#u64} wrote. */
+    public long u64() {
+      long z = 0;
+      for (int shift = 0; shift < 63; shift += 7) {
+        byte b = in.get();
+        z |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          return z;
+        }
+      }
+      throw new IllegalArgumentException("an unsigned varint longer than 9 bytes");
     }
 
     public int i32() {
