@@ -163,7 +163,7 @@ public final class StateSerdes {
     out.bool(m.lastForecast() != null);
     if (m.lastForecast() != null) {
       Forecast f = m.lastForecast();
-      reason(out, f.reason(), forecastReason(monitor, f.runId()));
+      reason(out, f.reason(), WireMapping.forecastReason(monitor));
       out.str(f.schemaVersion()).str(f.runId()).i64(f.step()).i64(f.timestampMs()).optF64(f.a()).optF64(f.b())
           .optF64(f.r2()).optF64(f.ceiling()).i64(f.pointsUsed()).i64(f.finalStep()).optF64(f.predictedFinal())
           .optF64(f.predictedLo()).optF64(f.predictedHi()).str(f.model()).optI64(f.stepsToCollapse())
@@ -202,7 +202,7 @@ public final class StateSerdes {
     MergedStep lastStep = in.bool() ? readStep(in) : null;
     Forecast forecast = null;
     if (in.bool()) {
-      String reason = reason(in, () -> forecastReason(monitor, runId));
+      String reason = reason(in, () -> WireMapping.forecastReason(monitor));
       forecast = new Forecast(in.str(), in.str(), in.i64(), in.i64(), in.optF64(), in.optF64(), in.optF64(),
           in.optF64(), in.i64(), in.i64(), in.optF64(), in.optF64(), in.optF64(), in.str(), in.optI64(),
           in.enumeration(Forecast.Phase.values()), reason);
@@ -249,6 +249,6 @@ public final class StateSerdes {
 
   /** The reason {@link WireMapping#forecast} gives for the monitor state as it is. */
   private static String forecastReason(MonitorState monitor, String runId) {
-    return WireMapping.forecast(runId, 0, monitor).reason();
+    return WireMapping.forecastReason(monitor);
   }
 }
