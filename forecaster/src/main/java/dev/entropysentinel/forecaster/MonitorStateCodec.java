@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * equal bytes. Versioned: the first byte is {@link MonitorState#VERSION}; bytes of another version
  * (or the JSON of an older Sentinel) are refused with a message saying what to do.
  *
- * <p>A {@link SampledSeries} is its count, stride and size, its steps as gaps (one byte each below
- * 64) and its columns. Reasons are packed ({@link Sentences}: template phrases as one byte,
+ * <p>A {@link SampledSeries} is its count, stride and size, its steps as changes of their gaps
+ * (mostly one byte each) and its columns. Reasons are packed ({@link Sentences}: template phrases as one byte,
  * numbers two digits a byte), so a run's state does not grow by sentences when a condition fires
  * and is decided on; a decision's reason ends with its detection's, which is written once.
  */
@@ -232,12 +232,17 @@ public final class MonitorStateCodec {
     return new ForecastResult(f, reason, fit, burnIn);
   }
 
-  /** Count, stride, size, width, the steps as gaps, then each column. */
+  /**
+   * Count, stride, size, width, the steps as changes of their gaps (a thinned middle's gaps of
+   * hundreds of steps are all equal: one byte each, like the head's and tail's), then each column.
+   */
   private static void writeSeries(StateBytes.Out o, SampledSeries s) {
     o.i64(s.count()).i64(s.stride()).i64(s.size()).i64(s.width());
-    int previous = 0;
+    long previous = 0;
+    long gap = 0;
     for (int i = 0; i < s.size(); i++) {
-      o.i64(s.step(i) - previous);
+      o.i64(s.step(i) - previous - gap);
+      gap = s.step(i) - previous;
       previous = s.step(i);
     }
     for (int c = 0; c < s.width(); c++) {
@@ -256,9 +261,11 @@ public final class MonitorStateCodec {
       throw new IllegalArgumentException("series of " + size + " points of width " + width + " does not fit the bytes left");
     }
     int[] steps = new int[size];
-    int previous = 0;
+    long previous = 0;
+    long gap = 0;
     for (int k = 0; k < size; k++) {
-      steps[k] = Math.addExact(previous, i.i32());
+      gap += i.i64();
+      steps[k] = Math.toIntExact(previous + gap);
       previous = steps[k];
     }
     double[][] columns = new double[width][size];
