@@ -171,7 +171,7 @@ public final class MonitorStateCodec {
     o.i64(d.step()).enumeration(d.action()).enumeration(d.cause());
     String detection = s.active(d.cause()).filter(found -> found.step() == d.step()).map(Detection::reason).orElse(null);
     if (detection != null && d.reason().endsWith(detection)) {
-      Sentences.write(o.u8(DETECTION_REASON), d.reason().substring(0, d.reason().length() - detection.length()));
+      Sentences.writeStart(o.u8(DETECTION_REASON), d.reason(), d.reason().length() - detection.length());
     } else {
       Sentences.write(o.u8(TEXT), d.reason());
     }

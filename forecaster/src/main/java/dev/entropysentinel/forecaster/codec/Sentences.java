@@ -61,8 +61,8 @@ public final class Sentences {
   private static final String NUMBER_CHARS = "0123456789.-";
   /** Digits a varint number may have (a long holds 18 for sure). */
   private static final int MAX_DIGITS = 18;
-  /** Texts packed lately, by identity: a state is written at every input and its reasons change rarely. */
-  private static final ThreadLocal<Map<String, byte[]>> PACKED = ThreadLocal.withInitial(IdentityHashMap::new);
+  /** Texts (or their starts) packed lately, by identity: a state is written at every input and its reasons change rarely. */
+  private static final ThreadLocal<Map<String, Packed>> PACKED = ThreadLocal.withInitial(IdentityHashMap::new);
   private static final int PACKED_MAX = 4096;
 
   /** Phrase indexes by first character, longest phrase first. */
@@ -83,22 +83,30 @@ public final class Sentences {
 
   private Sentences() {}
 
+  /** The packed bytes of a text's first {@code end} characters. */
+  private record Packed(int end, byte[] bytes) {}
+
   /** Writes {@code text} ({@code null} too) packed. */
   public static void write(StateBytes.Out out, String text) {
     if (text == null) {
       out.u8(NULL);
       return;
     }
-    Map<String, byte[]> packed = PACKED.get();
-    byte[] bytes = packed.get(text);
-    if (bytes == null) {
+    writeStart(out, text, text.length());
+  }
+
+  /** Writes the first {@code end} characters of {@code text} packed, as {@link #write} their substring. */
+  public static void writeStart(StateBytes.Out out, String text, int end) {
+    Map<String, Packed> packed = PACKED.get();
+    Packed p = packed.get(text);
+    if (p == null || p.end() != end) {
       if (packed.size() >= PACKED_MAX) {
         packed.clear();
       }
-      bytes = pack(text);
-      packed.put(text, bytes);
+      p = new Packed(end, pack(text.substring(0, end)));
+      packed.put(text, p);
     }
-    out.raw(bytes);
+    out.raw(p.bytes());
   }
 
   private static byte[] pack(String text) {

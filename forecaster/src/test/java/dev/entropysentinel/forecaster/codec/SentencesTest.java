@@ -57,6 +57,23 @@ class SentencesTest {
   }
 
   @Test
+  void aTextsStartAndTheWholeTextPackAsTheirOwnStrings() {
+    String reason = "early entropy collapse (step 1663 of 10000) with forecast upper bound 0.589 below target 1.000: "
+        + "smoothed entropy 0.5458 fell below 60% of its starting level 0.9097";
+    for (int round = 0; round < 2; round++) {
+      StateBytes.Out out = new StateBytes.Out();
+      Sentences.writeStart(out, reason, 40);
+      Sentences.write(out, reason);
+      Sentences.writeStart(out, reason, 12);
+      StateBytes.In in = new StateBytes.In(out.toBytes());
+      assertThat(Sentences.read(in)).isEqualTo(reason.substring(0, 40));
+      assertThat(Sentences.read(in)).isEqualTo(reason);
+      assertThat(Sentences.read(in)).isEqualTo(reason.substring(0, 12));
+      assertThat(in.remaining()).isZero();
+    }
+  }
+
+  @Test
   void anUnknownPhraseIsRefused() {
     StateBytes.In in = new StateBytes.In(new byte[] {(byte) 250, 0});
     assertThat(assertThrows(IllegalArgumentException.class, () -> Sentences.read(in)))
