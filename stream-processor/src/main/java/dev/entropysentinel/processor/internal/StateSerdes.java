@@ -121,7 +121,7 @@ public final class StateSerdes {
     o.i64(c.count()).f64(c.sum()).f64(c.sumSquares())
         .list(c.topGroups(), (g, t) -> g.f64(t.fraction()).i64(t.count()).f64(t.sum()));
     o.f64(s.klSum()).f64(s.gradNormMax()).f64(s.stepTimeMsMax()).f64(s.entropyChangePredicted())
-        .f64(s.entropyChangeMeasured());
+        .f64(s.entropyChangeMeasured()).list(s.absentFields(), StateBytes.Out::str);
   }
 
   private static MergedStep readStep(StateBytes.In i) {
@@ -129,7 +129,7 @@ public final class StateSerdes {
         i.str(), i.map(StateBytes.In::f64), i.i64(), i.f64(), i.i64(), i.f64(), i.i64(), i.f64(),
         new Covariance(i.i64(), i.f64(), i.f64(),
             i.list(g -> new Covariance.TopGroup(g.f64(), g.i64(), g.f64()))),
-        i.f64(), i.f64(), i.f64(), i.f64(), i.f64());
+        i.f64(), i.f64(), i.f64(), i.f64(), i.f64(), i.list(StateBytes.In::str));
   }
 
   private static byte[] writeRunState(RunState s) {
