@@ -15,9 +15,11 @@ import dev.entropysentinel.kafka.embedded.EmbeddedKafkaBroker;
 import dev.entropysentinel.processor.ProcessorApp;
 import dev.entropysentinel.processor.ProcessorConfig;
 import dev.entropysentinel.processor.ProcessorSettings;
+import dev.entropysentinel.report.JsonlRecorder;
 import dev.entropysentinel.report.ReportModel;
 import dev.entropysentinel.report.ReportPage;
 import dev.entropysentinel.report.RunRecords;
+import dev.entropysentinel.report.TopicFeed;
 import dev.entropysentinel.schemas.CommandSigner;
 import dev.entropysentinel.schemas.ControlParameters;
 import java.io.IOException;
@@ -116,7 +118,9 @@ final class DemoSession {
     opened.add(processor);
     say("dashboard http://127.0.0.1:" + processor.httpPort() + "/   (policy " + settings.policy().name().toLowerCase(
         java.util.Locale.ROOT) + ", collapse below " + settings.collapseFraction() + " of the starting entropy)");
-    opened.add(TopicRecorder.start(bootstrap, dir.resolve("topics")));
+    JsonlRecorder recorder = new JsonlRecorder(dir.resolve("topics"));
+    opened.add(recorder);
+    opened.add(TopicFeed.start(bootstrap, recorder, "sentinel-demo-recorder"));
     WebhookSecret secret = WebhookSecret.random();
     WebhookPrinter printer = WebhookPrinter.start(secret, out);
     opened.add(printer);
