@@ -21,7 +21,8 @@ import java.util.Map;
  * changes are token means over the step's sampled states (a trainer may use a random subsample of
  * its responses, both values on the same one, and say so in {@code methodParams}),
  * {@code entropyChangePredicted} from Lemma 1 (−Cov(log π, Δz)) and {@code entropyChangeMeasured}
- * from the logits before and after the update.
+ * from the logits before and after the update. {@code skippedUpdates} counts the optimizer updates
+ * of the step that were dropped because the gradient was not finite (a healthy run has none).
  *
  * @throws InvalidRecordException from the constructor when a field is missing or out of range
  */
@@ -52,7 +53,8 @@ public record StepStats(
     double gradNorm,
     double stepTimeMs,
     double entropyChangePredicted,
-    double entropyChangeMeasured) implements WireRecord, StepSums {
+    double entropyChangeMeasured,
+    long skippedUpdates) implements WireRecord, StepSums {
 
   public StepStats {
     version(schemaVersion);
@@ -87,5 +89,18 @@ public record StepStats(
     nonNegative("stepTimeMs", stepTimeMs);
     finite("entropyChangePredicted", entropyChangePredicted);
     finite("entropyChangeMeasured", entropyChangeMeasured);
+    nonNegative("skippedUpdates", skippedUpdates);
+  }
+
+  /** A record with no skipped update: for producers that never skip one (replayed logs, tests). */
+  public StepStats(String schemaVersion, String runId, String host, int rank, int worldSize, long step, long timestampMs,
+      String method, Map<String, Double> methodParams, long tokenCount, double entropySum, long responseCount,
+      double rewardSum, long correctCount, double responseLengthSum, long clipLowCount, long clipHighCount,
+      long detachedCount, long penalizedCount, double steerWeightMin, double steerWeightSum, Covariance covariance,
+      double klSum, double gradNorm, double stepTimeMs, double entropyChangePredicted, double entropyChangeMeasured) {
+    this(schemaVersion, runId, host, rank, worldSize, step, timestampMs, method, methodParams, tokenCount, entropySum,
+        responseCount, rewardSum, correctCount, responseLengthSum, clipLowCount, clipHighCount, detachedCount,
+        penalizedCount, steerWeightMin, steerWeightSum, covariance, klSum, gradNorm, stepTimeMs, entropyChangePredicted,
+        entropyChangeMeasured, 0);
   }
 }

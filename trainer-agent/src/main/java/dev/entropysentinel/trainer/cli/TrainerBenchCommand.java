@@ -134,8 +134,8 @@ public final class TrainerBenchCommand implements Callable<Integer> {
     }
     float[] mask = new float[batch * Vocabulary.MAX_RESPONSE_LENGTH];
     Arrays.fill(mask, 1f);
-    try (Policy policy = Policy.create(model, Device.cpu(), 0); NDManager root = NDManager.newBaseManager()) {
-      SupervisedStep step = new SupervisedStep(policy, 1e-3, 0.01, 1.0);
+    try (Policy policy = Policy.create(model, Device.cpu(), 0); NDManager root = NDManager.newBaseManager();
+        SupervisedStep step = new SupervisedStep(policy, 1e-3, 0.01, 1.0)) {
       for (int i = 0; i < 5; i++) {
         step.run(root, tokens, mask);
       }

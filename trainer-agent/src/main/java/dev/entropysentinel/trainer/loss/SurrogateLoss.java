@@ -16,6 +16,9 @@ import ai.djl.ndarray.types.Shape;
  *   term -= α·H(current)                                     (entropy bonus, adaptive entropy)
  *   term += β·(exp(ref - logp) - (ref - logp) - 1)           (reference KL, k3 estimator)
  * </pre>
+ *
+ * <p>Masked positions (after EOS) enter with {@code logp - old_logp} and {@code ref - logp} set to
+ * 0, so nothing computed there can overflow; their terms are then multiplied by 0.
  */
 public final class SurrogateLoss {
   private SurrogateLoss() {}
@@ -31,7 +34,11 @@ public final class SurrogateLoss {
       LossConfig config, double entropyCoef) {
     NDManager m = logp.getManager();
     Shape shape = logp.getShape();
-    NDArray logRatio = logp.sub(m.create(batch.oldLogp(), shape));
+    NDArray valid = m.create(floats(batch.mask()), shape);
+    // Zero the log-ratio at masked positions before exp: their targets (PAD after EOS) were never
+    // sampled, so logp - old_logp there is unbounded, and an exp overflow multiplied by a 0 mask
+    // is NaN in the loss and in every gradient (0 · ∞).
+    NDArray logRatio = logp.sub(m.create(batch.oldLogp(), shape)).mul(valid);
     NDArray ratio = logRatio.exp();
     NDArray negAdvantage = m.create(batch.advantages(), shape).neg();
     NDArray term = negAdvantage.mul(ratio);
@@ -52,10 +59,10 @@ public final class SurrogateLoss {
       term = term.sub(entropy.mul((float) entropyCoef));
     }
     if (refLogp != null && config.refKlCoef() > 0) {
-      NDArray d = m.create(refLogp, shape).sub(logp);
+      NDArray d = m.create(refLogp, shape).sub(logp).mul(valid);
       term = term.add(d.exp().sub(d).sub(1f).mul((float) config.refKlCoef()));
     }
-    return term.mul(m.create(floats(batch.mask()), shape)).sum().div((float) Math.max(1, batch.validCount()));
+    return term.mul(valid).sum().div((float) Math.max(1, batch.validCount()));
   }
 
   static float[] floats(boolean[] flags) {
