@@ -4,7 +4,7 @@
 # JSONL is complete (it holds the last step's validation) is not run again.
 #
 # Usage: trainer-agent/scripts/intervention_sweep.sh [OUT_DIR] [SEEDS...]
-#   env: STEPS (default 150), METHODS (default "grpo kl-cov clip-cov"), EXTRA (more train flags,
+#   env: SENTINEL (the command, default ./sentinel), STEPS (default 150), METHODS (default "grpo kl-cov clip-cov"), EXTRA (more train flags,
 #        e.g. "--kl-coef 2" to try a setting), THREADS (default 1), SENTINEL_JAVA_OPTS (default -Xmx1g)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -25,7 +25,7 @@ for seed in "${seeds[@]}"; do
     fi
     echo "$(date -u +%H:%M:%S) $method seed $seed -> $file (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
     # shellcheck disable=SC2086
-    "$root/sentinel" train --method "$method" --preset tiny --seed "$seed" --steps "$steps" --threads "${THREADS:-1}" \
+    ${SENTINEL:-"$root/sentinel"} train --method "$method" --preset tiny --seed "$seed" --steps "$steps" --threads "${THREADS:-1}" \
       --out "$file" ${EXTRA:-} 2> "${file%.jsonl}.log"
   done
 done

@@ -11,6 +11,7 @@ import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.StepStats;
 import dev.entropysentinel.trainer.TrainerConfig;
 import dev.entropysentinel.trainer.internal.Hosts;
+import dev.entropysentinel.trainer.internal.Scalars;
 import dev.entropysentinel.trainer.loss.CovScope;
 import dev.entropysentinel.trainer.loss.LossConfig;
 import dev.entropysentinel.trainer.loss.LossPlanner;
@@ -353,7 +354,7 @@ public final class TrainingSession implements AutoCloseable {
         float[] ref = rollouts.get(r).refLogp() == null ? null : Sequences.gatherRows(rollouts.get(r).refLogp(), rowsByRank.get(r));
         NDArray surrogate = SurrogateLoss.loss(scores.get(r)[0], scores.get(r)[1], batches.get(r), plans.get(r), ref,
             loss, entropyCoef);
-        collector.backward(ranks == 1 ? surrogate : surrogate.div((float) ranks));
+        collector.backward(ranks == 1 ? surrogate : surrogate.div(Scalars.of(manager, ranks)));
         if (counts != null) {
           counts.get(r).add(batches.get(r), plans.get(r), loss.method() == Method.FORKING_TOKENS);
         }
