@@ -106,7 +106,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--preset", defaultValue = "paper", converter = PresetConverter.class,
       description = {"paper|tiny: parameters of the covariance-controlled methods. paper = science.md defaults; "
-          + "tiny = scaled to this trainer's ~600-token batches (clip-cov-ratio 0.1, kl-cov-ratio 0.1, steer-w-min 0.5). "
+          + "tiny = scaled to this trainer's ~150-token mini-batches (mini-batches 4 for every method; kl-cov-ratio 0.05, kl-coef 2; "
+          + "clip-cov-ratio 0.05, clip-cov-lb 0.5; steer-w-min 0.5). "
           + "Explicit flags override it (default ${DEFAULT-VALUE})"})
   dev.entropysentinel.trainer.loss.LossPreset preset;
   @Option(names = "--eps-low", description = "PPO clip below (default 0.2; clip-cov 1)") Double epsLow;
@@ -256,6 +257,7 @@ public final class TrainCommand implements Callable<Integer> {
       set(entropyCoefMax, loss::entropyCoefMax);
       set(forkingRho, loss::forkingRho);
       TrainerConfig.Builder b = TrainerConfig.builder().loss(loss.build()).statsEnabled(stats);
+      preset.miniBatches().ifPresent(b::miniBatches);
       set(seed, b::seed);
       set(dhSample, b::entropyChangeSample);
       String run = runId != null ? runId : "train-" + method.wireName() + "-" + (seed == null ? TrainerConfig.builder().build().seed() : seed);

@@ -44,10 +44,15 @@ class TrainCommandTest {
   @Test
   void tinyPresetScalesTheSelectionsAndExplicitFlagsStillWin() throws Exception {
     assertThat(parse("--method", "kl-cov").loss().klCovRatio()).isEqualTo(2e-3);
-    assertThat(parse("--method", "kl-cov", "--preset", "tiny").loss().klCovRatio()).isEqualTo(0.1);
-    assertThat(parse("--method", "clip-cov", "--preset", "tiny").loss().clipCovRatio()).isEqualTo(0.1);
+    assertThat(parse("--method", "kl-cov", "--preset", "tiny").loss().klCovRatio()).isEqualTo(0.05);
+    assertThat(parse("--method", "kl-cov", "--preset", "tiny").loss().klCoef()).isEqualTo(2);
+    assertThat(parse("--method", "clip-cov", "--preset", "tiny").loss().clipCovRatio()).isEqualTo(0.05);
+    assertThat(parse("--method", "clip-cov", "--preset", "tiny").loss().clipCovLb()).isEqualTo(0.5);
     assertThat(parse("--method", "steer", "--preset", "tiny").loss().steerWMin()).isEqualTo(0.5);
     assertThat(parse("--method", "kl-cov", "--preset", "tiny", "--kl-cov-ratio", "0.3").loss().klCovRatio()).isEqualTo(0.3);
+    assertThat(parse("--method", "grpo", "--preset", "tiny").miniBatches()).as("every method, so GRPO is compared alike").isEqualTo(4);
+    assertThat(parse("--method", "grpo", "--preset", "tiny", "--mini-batches", "2").miniBatches()).isEqualTo(2);
+    assertThat(parse("--method", "grpo").miniBatches()).isEqualTo(2);
   }
 
   private static dev.entropysentinel.trainer.TrainerConfig parse(String... args) {
