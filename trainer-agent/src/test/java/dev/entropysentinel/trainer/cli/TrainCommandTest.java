@@ -64,6 +64,26 @@ class TrainCommandTest {
   }
 
   @Test
+  void helpShowsTheDefaultsOfTheConfigurationRecords() {
+    String usage = new CommandLine(new TrainCommand()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    dev.entropysentinel.trainer.TrainerConfig d = dev.entropysentinel.trainer.TrainerConfig.builder().build();
+    var grpo = dev.entropysentinel.trainer.loss.LossConfig.defaults(dev.entropysentinel.trainer.loss.Method.GRPO);
+    assertThat(usage.replaceAll("\\s+", " "))
+        .contains("RL steps (default " + d.steps() + ")")
+        .contains("peak AdamW learning rate of the RL steps (default " + d.learningRate() + ")")
+        .contains("transformer width (default " + d.model().modelDim() + ")")
+        .contains("KL-Cov: penalty coefficient (default " + grpo.klCoef() + ")")
+        .contains("run id on every record (default train-<method>-<seed>)");
+  }
+
+  @Test
+  void optionsNotGivenLeaveTheRecordsDefaults() {
+    assertThat(parse("--method", "clip-cov").loss()).isEqualTo(dev.entropysentinel.trainer.loss.LossConfig.defaults(
+        dev.entropysentinel.trainer.loss.Method.CLIP_COV));
+    assertThat(parse().learningRate()).isEqualTo(dev.entropysentinel.trainer.TrainerConfig.builder().build().learningRate());
+  }
+
+  @Test
   void methodNamesWithHyphensParse() throws Exception {
     CommandLine cl = new CommandLine(new TrainCommand());
     cl.parseArgs("--method", "clip-cov", "--ranks", "2", "--cov-scope", "GLOBAL");
