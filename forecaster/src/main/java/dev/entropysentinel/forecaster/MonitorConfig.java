@@ -1,6 +1,7 @@
 package dev.entropysentinel.forecaster;
 
 import dev.entropysentinel.schemas.ControlParameters;
+import dev.entropysentinel.schemas.InvalidRecordException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -51,7 +52,14 @@ public record MonitorConfig(
     require(Double.isFinite(targetScore), "monitor.targetScore must be finite", targetScore);
     require(silenceTimeout != null && !silenceTimeout.isNegative() && !silenceTimeout.isZero(),
         "monitor.silenceTimeout must be positive", silenceTimeout);
-    interventionChanges = Map.copyOf(interventionChanges);
+    try {
+      interventionChanges = ControlParameters.validated(interventionChanges);
+    } catch (InvalidRecordException e) {
+      throw new IllegalArgumentException("monitor.interventionChanges must be method=NAME and trainer parameters: "
+          + e.getMessage(), e);
+    }
+    require(interventionChanges.containsKey(ControlParameters.METHOD),
+        "monitor.interventionChanges must name the method to switch to (method=NAME)", interventionChanges);
   }
 
   /**
@@ -82,6 +90,12 @@ public record MonitorConfig(
   public MonitorConfig withMaxForgone(double accuracy) {
     return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
         accuracy, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
+  }
+
+  /** A copy whose INTERVENE switches to {@code changes} (a method and its parameters, schemas' vocabulary). */
+  public MonitorConfig withInterventionChanges(Map<String, String> changes) {
+    return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
+        maxForgone, earlyFraction, targetScore, silenceTimeout, changes, dryRun);
   }
 
   private static void require(boolean ok, String rule, Object value) {

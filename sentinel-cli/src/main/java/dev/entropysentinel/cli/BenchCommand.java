@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print side-by-side ratios (see each subcommand).",
-    subcommands = {AlertingBenchCommand.class, FitBenchCommand.class, InfluxBenchCommand.class, StreamsBench.class,
+    subcommands = {BenchAllCommand.class, AlertingBenchCommand.class, FitBenchCommand.class, InfluxBenchCommand.class, StreamsBench.class,
       TrainerBenchCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

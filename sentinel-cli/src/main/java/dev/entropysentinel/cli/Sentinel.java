@@ -1,6 +1,7 @@
 package dev.entropysentinel.cli;
 
 import dev.entropysentinel.alerting.cli.AlertingCommand;
+import dev.entropysentinel.cli.demo.DemoCommand;
 import dev.entropysentinel.forecaster.cli.ReplayCommand;
 import dev.entropysentinel.kafka.embedded.BrokerCommand;
 import dev.entropysentinel.processor.ProcessCommand;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Command;
       AlertingCommand.class,
       BrokerCommand.class,
       BenchCommand.class,
+      DemoCommand.class,
       ProcessCommand.class,
+      ReferenceCommand.class,
       ReplayCommand.class,
       SinkCommand.class,
       TopicCommand.class,

@@ -5,8 +5,11 @@ import dev.entropysentinel.schemas.CommandSigner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,6 +83,11 @@ public final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--target-score", description = "intervene on an early collapse only when the forecast's upper bound is below this (default: ${DEFAULT-VALUE})")
   double targetScore;
 
+  @Option(names = "--intervention-changes", split = ",", paramLabel = "KEY=VALUE", description = "what an INTERVENE "
+      + "asks the trainer to switch to: method=NAME and parameters spelled as the trainer's flags, e.g. "
+      + "method=kl-cov,klCovRatio=0.1,klCoef=1 for the built-in tiny trainer (default: ${DEFAULT-VALUE})")
+  Map<String, String> interventionChanges;
+
   @Option(names = "--silence-timeout-s", description = "a run with no record for this many seconds is silent (default: ${DEFAULT-VALUE})")
   long silenceTimeoutSeconds;
 
@@ -116,10 +124,9 @@ public final class ProcessCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--secret-file: " + e.getMessage(), e);
     }
     try {
-      MonitorConfig defaults = MonitorConfig.ofDefaults();
       MonitorConfig monitor = new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis,
           fitTolerance, maxForgone, earlyFraction, targetScore, Duration.ofSeconds(silenceTimeoutSeconds),
-          defaults.interventionChanges(), false);
+          interventionChanges, false);
       ProcessorSettings settings = ProcessorSettings.ofDefaults(signer).withMonitor(monitor).withPolicy(policy)
           .withGrace(graceSteps, Duration.ofMillis(graceMs));
       Path dir = stateDir != null ? stateDir
@@ -165,6 +172,8 @@ public final class ProcessCommand implements Callable<Integer> {
         case "--early-fraction" -> Double.toString(d.earlyFraction());
         case "--target-score" -> Double.toString(d.targetScore());
         case "--silence-timeout-s" -> Long.toString(d.silenceTimeout().toSeconds());
+        case "--intervention-changes" -> new TreeMap<>(d.interventionChanges()).entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
         default -> null;
       };
     }

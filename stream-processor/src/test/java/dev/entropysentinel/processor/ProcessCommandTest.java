@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -51,6 +52,25 @@ class ProcessCommandTest {
     assertThat(run("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(), "--collapse-fraction", "1.5"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--collapse-fraction: monitor.collapseFraction must be in (0, 1), was 1.5");
+  }
+
+  @Test
+  void interventionChangesDefaultToThePapersKlCovAndABadKeyNamesItsFlag(@TempDir Path dir) throws IOException {
+    ProcessCommand command = new ProcessCommand();
+    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--bootstrap", "b:1", "--secret-file", key(dir).toString());
+    assertThat(command.config().settings().monitor().interventionChanges())
+        .isEqualTo(Map.of("method", "kl-cov", "klCovRatio", "0.002", "klCoef", "1.0"));
+    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--bootstrap", "b:1", "--secret-file", key(dir).toString(),
+        "--intervention-changes", "method=kl-cov,klCovRatio=0.1,klCoef=1");
+    assertThat(command.config().settings().monitor().interventionChanges())
+        .isEqualTo(Map.of("method", "kl-cov", "klCovRatio", "0.1", "klCoef", "1"));
+    assertThat(run("--bootstrap", "b:1", "--secret-file", key(dir).toString(), "--intervention-changes",
+        "method=kl-cov,klCovRate=0.1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--intervention-changes: monitor.interventionChanges must be method=NAME",
+        "parameters.klCovRate", "unknown parameter; known:");
+    assertThat(run("--bootstrap", "b:1", "--secret-file", key(dir).toString(), "--intervention-changes", "klCoef=2"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--intervention-changes: monitor.interventionChanges must name the method");
   }
 
   @Test

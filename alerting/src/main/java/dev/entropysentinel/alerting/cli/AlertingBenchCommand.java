@@ -1,5 +1,6 @@
 package dev.entropysentinel.alerting.cli;
 
+import dev.entropysentinel.schemas.BenchFigure;
 import com.sun.net.httpserver.HttpServer;
 import dev.entropysentinel.alerting.AlertingConfig;
 import dev.entropysentinel.alerting.AlertingService;
@@ -90,7 +91,7 @@ public final class AlertingBenchCommand implements Callable<Integer> {
       out.printf("  next to a %5d ms receiver:   %8.0f alerts/s (mean; rounds %s)%n", slowMs, meanBeside, rates(beside));
       out.printf("  meanwhile the slow receiver started %d deliveries in total (one at a time, %d ms each; the rest waited in its queue)%n",
           slowStarted, slowMs);
-      out.printf("  ratio with/alone: %.2f (goal >= 0.9)%n", meanBeside / meanAlone);
+      out.println(BenchFigure.atLeast("alert delivery ratio with a slow receiver/alone", meanBeside / meanAlone, 0.9).line());
       out.flush();
     }
     return 0;

@@ -1,5 +1,6 @@
 package dev.entropysentinel.influx.cli;
 
+import dev.entropysentinel.schemas.BenchFigure;
 import dev.entropysentinel.influx.InfluxSink;
 import dev.entropysentinel.influx.InfluxSinkConfig;
 import dev.entropysentinel.influx.InfluxWriter;
@@ -45,7 +46,7 @@ public final class InfluxBenchCommand implements Callable<Integer> {
   @Option(names = "--points", defaultValue = "50000", description = "points per side per round (default ${DEFAULT-VALUE})")
   int points;
 
-  @Option(names = "--rounds", defaultValue = "6", description = "rounds, alternating raw and sink; the raw side swings by +-20% between rounds on 2 cores, so a verdict needs several (default ${DEFAULT-VALUE})")
+  @Option(names = "--rounds", defaultValue = "6", description = "rounds, alternating raw and sink; the raw side swings by +-20%% between rounds on 2 cores, so a verdict needs several (default ${DEFAULT-VALUE})")
   int rounds;
 
   @Option(names = "--batch-size", defaultValue = "1000", description = "points per write request, both sides (default ${DEFAULT-VALUE})")
@@ -86,7 +87,7 @@ public final class InfluxBenchCommand implements Callable<Integer> {
           points, batchSize, rounds, influx);
       out.printf("  raw influxdb-java batch writes: %9.0f points/s (mean; rounds %s)%n", mean(raw), join(raw));
       out.printf("  sink (Kafka -> InfluxDB):       %9.0f points/s (mean; rounds %s)%n", mean(sink), join(sink));
-      out.printf("  ratio sink/raw: %.2f (goal >= 0.8)%n", mean(sink) / mean(raw));
+      out.println(BenchFigure.atLeast("influx write ratio sink/raw", mean(sink) / mean(raw), 0.8).line());
       out.flush();
     }
     return 0;
