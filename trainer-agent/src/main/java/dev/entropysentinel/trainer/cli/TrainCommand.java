@@ -60,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--ranks", description = "data-parallel replicas in this process (default ${DEFAULT-VALUE})") Integer ranks;
   @Option(names = "--cov-scope", description = "LOCAL|GLOBAL: token selections per rank or over all ranks (default ${DEFAULT-VALUE})")
   CovScope covScope;
-  @Option(names = "--mini-batches", description = "PPO mini-batches per epoch (default ${DEFAULT-VALUE}; --preset tiny 4)") Integer miniBatches;
+  @Option(names = "--mini-batches", description = "PPO mini-batches per epoch; --preset tiny sets 4 (default ${DEFAULT-VALUE})") Integer miniBatches;
   @Option(names = "--ppo-epochs", description = "passes over each rollout (default ${DEFAULT-VALUE})") Integer ppoEpochs;
   @Option(names = "--lr", description = "peak AdamW learning rate of the RL steps (default ${DEFAULT-VALUE})") Double learningRate;
   @Option(names = "--lr-schedule", description = "COSINE|LINEAR|CONSTANT: decay after the warmup to --lr-floor at the last step "
@@ -73,7 +73,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--eval-every", description = "validate every N steps (default ${DEFAULT-VALUE})") Integer evalEvery;
   @Option(names = "--eval-size", description = "validation problems (default ${DEFAULT-VALUE})") Integer evalSize;
   @Option(names = "--pass-k", description = "samples per validation problem (default ${DEFAULT-VALUE})") Integer passK;
-  @Option(names = "--warm-start-steps", description = "supervised warm-start steps (default ${DEFAULT-VALUE}; 0 skips)") Integer warmStartSteps;
+  @Option(names = "--warm-start-steps", description = "supervised warm-start steps, 0 skips (default ${DEFAULT-VALUE})") Integer warmStartSteps;
   @Option(names = "--warm-start-batch", description = "demonstrations per warm-start step (default ${DEFAULT-VALUE})") Integer warmStartBatch;
   @Option(names = "--warm-start-noise", description = "chance a demonstration character is wrong (default ${DEFAULT-VALUE})")
   Double warmStartNoise;
@@ -85,7 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-stats", negatable = true, defaultValue = "true", description = "skip covariance and entropy-change statistics")
   boolean stats;
   @Option(names = "--dh-sample", description = {"fraction of each step's sampled responses (at least one) on which the predicted "
-      + "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step (default ${DEFAULT-VALUE}; 1 = all)"})
+      + "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step, 1 = all (default ${DEFAULT-VALUE})"})
   Double entropyChangeSample;
 
   @Option(names = "--preset", defaultValue = "paper", converter = PresetConverter.class,
@@ -96,8 +96,8 @@ public final class TrainCommand implements Callable<Integer> {
   dev.entropysentinel.trainer.loss.LossPreset preset;
   // Method parameters: the defaults shown are GRPO's; a method may start elsewhere (clip-higher, clip-cov: PPO clip;
   // entropy-bonus: alpha), and step-stats methodParams report the values in force.
-  @Option(names = "--eps-low", description = "PPO clip below (default ${DEFAULT-VALUE}, clip-cov its own)") Double epsLow;
-  @Option(names = "--eps-high", description = "PPO clip above (default ${DEFAULT-VALUE}, clip-higher and clip-cov their own)") Double epsHigh;
+  @Option(names = "--eps-low", description = "PPO clip below; clip-cov has its own default (default ${DEFAULT-VALUE})") Double epsLow;
+  @Option(names = "--eps-high", description = "PPO clip above; clip-higher and clip-cov have their own defaults (default ${DEFAULT-VALUE})") Double epsHigh;
   @Option(names = "--clip-cov-ratio", description = "Clip-Cov: fraction of valid tokens detached (default ${DEFAULT-VALUE})") Double clipCovRatio;
   @Option(names = "--clip-cov-lb", description = "Clip-Cov: covariance lower bound (default ${DEFAULT-VALUE})") Double clipCovLb;
   @Option(names = "--clip-cov-ub", description = "Clip-Cov: covariance upper bound (default ${DEFAULT-VALUE})") Double clipCovUb;
@@ -106,9 +106,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--kl-coef", description = "KL-Cov: penalty coefficient (default ${DEFAULT-VALUE})") Double klCoef;
   @Option(names = "--steer-mode", description = "STEER: LINEAR|EXPONENTIAL (default ${DEFAULT-VALUE})") SteerMode steerMode;
   @Option(names = "--steer-w-min", description = "STEER: smallest weight (default ${DEFAULT-VALUE})") Double steerWMin;
-  @Option(names = "--steer-w-max", description = "STEER: largest weight (default ${DEFAULT-VALUE} exponential; linear its own)") Double steerWMax;
-  @Option(names = "--entropy-coef", description = "entropy bonus alpha, adaptive-entropy initial alpha (default ${DEFAULT-VALUE}, "
-      + "entropy-bonus its own)") Double entropyCoef;
+  @Option(names = "--steer-w-max", description = "STEER: largest weight; the linear mode has its own default (default ${DEFAULT-VALUE})") Double steerWMax;
+  @Option(names = "--entropy-coef", description = "entropy bonus alpha, adaptive-entropy initial alpha; entropy-bonus has its "
+      + "own default (default ${DEFAULT-VALUE})") Double entropyCoef;
   @Option(names = "--ref-kl-coef", description = "reference-KL beta (default ${DEFAULT-VALUE})") Double refKlCoef;
   @Option(names = "--target-entropy", description = "adaptive-entropy target (default ${DEFAULT-VALUE})") Double targetEntropy;
   @Option(names = "--entropy-coef-delta", description = "adaptive-entropy step of alpha (default ${DEFAULT-VALUE})") Double entropyCoefDelta;
@@ -121,7 +121,7 @@ public final class TrainCommand implements Callable<Integer> {
   String device;
   @Option(names = "--out", description = "write step-stats and eval records as JSON lines to FILE") Path out;
   @Option(names = "--checkpoint-dir", description = "save checkpoints here") Path checkpointDir;
-  @Option(names = "--checkpoint-every", description = "save every N steps (default ${DEFAULT-VALUE}: at the end only)") Integer checkpointEvery;
+  @Option(names = "--checkpoint-every", description = "save every N steps, 0: at the end only (default ${DEFAULT-VALUE})") Integer checkpointEvery;
   @Option(names = "--resume", description = "continue from the checkpoint in DIR (same model sizes)") Path resume;
 
   @Option(names = "--bootstrap", description = "Kafka bootstrap servers HOST:PORT: send run, step-stats and eval records "

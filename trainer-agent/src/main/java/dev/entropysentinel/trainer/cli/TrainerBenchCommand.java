@@ -2,6 +2,7 @@ package dev.entropysentinel.trainer.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import dev.entropysentinel.schemas.BenchFigure;
 import dev.entropysentinel.trainer.TrainerConfig;
 import dev.entropysentinel.trainer.model.Engines;
 import dev.entropysentinel.trainer.model.ModelConfig;
@@ -58,6 +59,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
     }
     Engines.pytorch(threads);
     var out = spec.commandLine().getOut();
+    List<BenchFigure> figures = new ArrayList<>();
     TrainerConfig.Builder base = TrainerConfig.builder().warmStartSteps(100).evalSize(16).entropyChangeSample(dhSample);
     warmStatisticsCode();
     try (TrainingSession on = TrainingSession.start(base.statsEnabled(true).build(), Clock.systemUTC(), Device.cpu());
@@ -93,6 +95,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
           + "means %.1f / %.1f ms, medians %.1f / %.1f ms%n", steps, sum(onMs, 0, steps), sum(offMs, 0, steps), ratio, perRound,
           Arrays.stream(roundRatios).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toList(), mean(onMs), mean(offMs),
           median(onMs), median(offMs));
+      figures.add(BenchFigure.atMost("trainer stats on/off total wall time ratio", ratio, 1.02));
       double statsMs = (on.statisticsNanos() - statsBefore) / 1e6 / steps;
       out.printf(Locale.ROOT, "  statistics-only work inside the step: %.2f ms per step = %.1f%% of the mean step with stats on%n",
           statsMs, 100 * statsMs / mean(onMs));
@@ -107,7 +110,9 @@ public final class TrainerBenchCommand implements Callable<Integer> {
       double torchMs = Double.parseDouble(peer.trim());
       out.printf(Locale.ROOT, "supervised step (batch %d): DJL %.1f ms, PyTorch eager %.1f ms, ratio DJL/PyTorch %.3f (goal <= 1.2)%n",
           batch, djlMs, torchMs, djlMs / torchMs);
+      figures.add(BenchFigure.atMost("trainer DJL/PyTorch supervised step ratio", djlMs / torchMs, 1.2));
     }
+    figures.forEach(f -> out.println(f.line()));
     return 0;
   }
 
