@@ -7,6 +7,8 @@ validations, and the number of skipped updates (must be 0). Per method (and sett
 file name `METHOD-seedN[-SETTING].jsonl`): mean ± sample sd over seeds, and the entropy as a
 multiple of GRPO's on the same seeds.
 
+Runs without the last step's validation (unfinished) are left out.
+
 Usage: intervention_table.py RUN.jsonl [RUN.jsonl ...]
 """
 import json
@@ -18,7 +20,7 @@ from collections import defaultdict
 
 
 def summarize(path):
-    steps, evals = [], []
+    steps, evals, last_eval = [], [], -1
     with open(path) as f:
         for line in f:
             rec = json.loads(line)
@@ -26,8 +28,9 @@ def summarize(path):
                 steps.append(rec["record"])
             elif rec["type"] == "eval":
                 evals.append(rec["record"]["score"])
-    if not steps or not evals:
-        return None
+                last_eval = rec["record"]["step"]
+    if not steps or not evals or last_eval != steps[-1]["step"]:
+        return None  # unfinished: the last step's validation is missing
     n = max(s["step"] for s in steps) + 1
     tail = [s for s in steps if s["step"] >= math.floor(0.8 * n)]
     entropy = sum(s["entropySum"] for s in tail) / max(1, sum(s["tokenCount"] for s in tail))
