@@ -66,6 +66,14 @@ def main(paths):
         print(f"| {key} | {','.join(map(str, seeds))} | {rs[seeds[0]]['steps']} | {fmt([rs[s]['entropy'] for s in seeds])} "
               f"| {fmt(ratios) if ratios else '-'} | {fmt([rs[s]['final'] for s in seeds])} "
               f"| {fmt([rs[s]['last3'] for s in seeds])} | {sum(rs[s]['skipped'] for s in seeds)} |")
+    print()
+    print("| run | entropy, last 20% | × GRPO | final validation | skipped |")
+    print("|---|---|---|---|---|")
+    for key in sorted(runs, key=lambda k: (k != "grpo", k)):
+        for seed in sorted(runs[key]):
+            r = runs[key][seed]
+            ratio = f"{r['entropy'] / grpo[seed]['entropy']:.2f}" if seed in grpo else "-"
+            print(f"| {key}, seed {seed} | {r['entropy']:.3f} | {ratio} | {r['final']:.3f} | {r['skipped']} |")
 
 
 if __name__ == "__main__":
