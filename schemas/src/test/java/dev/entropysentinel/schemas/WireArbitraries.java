@@ -43,7 +43,7 @@ final class WireArbitraries {
     return Combinators.combine(ids(), ranks, Arbitraries.longs().between(0, 10_000_000), counts, numberMaps(), covariances(), finite(), nonNegative())
         .as((run, rw, step, c, params, cov, x, y) -> new StepStats(SchemaVersion.CURRENT, run, "host-" + rw[0], rw[0], rw[1], step,
             1_700_000_000_000L + step, "kl-cov", params, c[0], y, c[1], x, c[3], y, c[2], c[2], c[2], c[2],
-            0.8, c[0] * 0.9, cov, x, y, y, x / 1e3, -x / 1e3));
+            0.8, c[0] * 0.9, cov, x, y, y, x / 1e3, -x / 1e3, c[3]));
   }
 
   static Arbitrary<EvalResult> evals() {

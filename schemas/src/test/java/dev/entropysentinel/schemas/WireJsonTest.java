@@ -96,6 +96,14 @@ class WireJsonTest {
   }
 
   @Test
+  void aNegativeSkippedUpdateCountIsRejectedNamingTheField() {
+    ObjectNode json = json(WireArbitraries.stepStats().sample());
+    json.put("skippedUpdates", -1);
+    assertThatThrownBy(() -> read(json, StepStats.class)).isInstanceOf(InvalidRecordException.class)
+        .hasMessageStartingWith("skippedUpdates:");
+  }
+
+  @Test
   void notANumberIsRejectedWhereANumberMustBeFinite() {
     ObjectNode json = json(WireArbitraries.stepStats().sample());
     json.put("entropySum", "NaN");
