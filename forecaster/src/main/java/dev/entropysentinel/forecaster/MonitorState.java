@@ -67,7 +67,7 @@ public record MonitorState(
     SampledSeries pendingValidations) {
 
   /** The major version of this layout. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   /**
    * Entropy points kept: the first 3 (the starting level of the remaining-gain estimate), the last
    * 16 (the recent level, late validations' pairing) and up to 48 between. On the shared real logs

@@ -102,29 +102,61 @@ class MonitorStateCodecTest {
 
   @Test
   void anotherMajorVersionIsRefusedWithAClearMessage() {
-    String json = new String(MonitorStateCodec.toBytes(MonitorState.initial(100)), UTF_8);
-    byte[] v2 = json.replace("\"version\":1", "\"version\":2").getBytes(UTF_8);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MonitorStateCodec.fromBytes(v2));
-    assertThat(e).hasMessage("monitor state has major version 2 but this build reads only version 1; run the "
-        + "matching sentinel version or reset the processor's state");
+    byte[] other = MonitorStateCodec.toBytes(MonitorState.initial(100));
+    other[0] = (byte) (MonitorState.VERSION + 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MonitorStateCodec.fromBytes(other));
+    assertThat(e).hasMessage("monitor state has major version " + (MonitorState.VERSION + 1) + " but this build reads "
+        + "only version " + MonitorState.VERSION + "; run the matching sentinel version or reset the processor's state");
   }
 
   @Test
   void bytesThatAreNoStateAreRefused() {
-    assertThat(assertThrows(IllegalArgumentException.class, () -> MonitorStateCodec.fromBytes("[1]".getBytes(UTF_8))))
-        .hasMessage("monitor state is not a JSON object");
-    assertThat(assertThrows(IllegalArgumentException.class, () -> MonitorStateCodec.fromBytes("{\"a\":1}".getBytes(UTF_8))))
-        .hasMessage("monitor state has no version field");
-    String json = new String(MonitorStateCodec.toBytes(MonitorState.initial(100)), UTF_8);
-    byte[] truncated = json.substring(0, json.length() / 2).getBytes(UTF_8);
-    assertThat(assertThrows(IllegalArgumentException.class, () -> MonitorStateCodec.fromBytes(truncated)))
-        .hasMessageStartingWith("monitor state is not readable");
+    assertThat(assertThrows(IllegalArgumentException.class, () -> MonitorStateCodec.fromBytes(
+        "{\"version\":1}".getBytes(UTF_8)))).hasMessageStartingWith("monitor state has the JSON of an older Sentinel");
+    assertThat(assertThrows(IllegalArgumentException.class, () -> MonitorStateCodec.fromBytes(new byte[0])))
+        .hasMessageStartingWith("monitor state has no bytes");
+    MonitorState run = runOf(7, 300);
+    byte[] bytes = MonitorStateCodec.toBytes(run);
+    for (int cut = 1; cut < bytes.length; cut += 7) {
+      byte[] truncated = java.util.Arrays.copyOf(bytes, cut);
+      assertThat(assertThrows(IllegalArgumentException.class, () -> MonitorStateCodec.fromBytes(truncated)))
+          .as("cut at %d of %d", cut, bytes.length).hasMessageStartingWith("monitor state is not readable");
+    }
+    byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+    assertThat(assertThrows(IllegalArgumentException.class, () -> MonitorStateCodec.fromBytes(longer)))
+        .hasMessage("monitor state is not readable: 1 bytes after the state");
   }
 
   @Test
-  void aNewerMinorVersionsExtraFieldIsIgnored() {
-    String json = new String(MonitorStateCodec.toBytes(MonitorState.initial(100)), UTF_8);
-    byte[] extra = json.replace("\"version\":1,", "\"version\":1,\"addedLater\":[1,2],").getBytes(UTF_8);
-    assertThat(MonitorStateCodec.fromBytes(extra)).isEqualTo(MonitorState.initial(100));
+  void aDecisionWritesItsDetectionsReasonOnceAndReadsBackWhole() {
+    MonitorTransition intervening = new MonitorTransition(MonitorConfig.ofDefaults().withDryRun(false)
+        .withCollapseFraction(0.6), ForecastConfig.ofDefaults());
+    MonitorState s = MonitorState.initial(1_000);
+    for (int t = 1; t <= 60; t++) {
+      s = intervening.apply(s, new MonitorEvent.Entropy(t, 0.05 + 1.15 * Math.pow(0.5, t / 8.0), 1_000L * t)).state();
+      if (t % 10 == 0) {
+        s = intervening.apply(s, new MonitorEvent.Validation(t, 0.2 + 0.001 * t, 1_000L * t)).state();
+      }
+    }
+    assertThat(s.decisions()).hasSize(1);
+    String detection = s.active(DetectionType.ENTROPY_COLLAPSE).orElseThrow().reason();
+    assertThat(s.decisions().get(0).reason()).endsWith(detection);
+    byte[] bytes = MonitorStateCodec.toBytes(s);
+    MonitorState undecided = new MonitorState(s.version(), s.totalSteps(), s.lastStep(), s.lastValidationStep(),
+        s.lastSeenMs(), s.entropyCount(), s.smoothedEntropy(), s.startLevel(), s.startSum(), s.lowestEntropy(),
+        s.risingFor(), s.misses(), s.stopped(), s.activeDetections(), s.decided(), List.of(), s.forecast(), s.phase(),
+        s.stepsToCollapse(), s.entropyTrajectory(), s.validations(), s.pendingValidations());
+    int decisionBytes = bytes.length - MonitorStateCodec.toBytes(undecided).length;
+    String prefix = s.decisions().get(0).reason().substring(0, s.decisions().get(0).reason().length() - detection.length());
+    assertThat(decisionBytes).as("bytes of the decision (its prefix: %s)", prefix).isLessThan(prefix.length());
+    assertThat(MonitorStateCodec.fromBytes(bytes)).isEqualTo(s);
+  }
+
+  private static MonitorState runOf(long seed, int length) {
+    MonitorState s = MonitorState.initial(300);
+    for (MonitorEvent e : randomRun(seed, length)) {
+      s = TRANSITION.apply(s, e).state();
+    }
+    return s;
   }
 }

@@ -13,7 +13,7 @@ class MonitorStateSizeIT {
       new MonitorTransition(MonitorConfig.ofDefaults(), ForecastConfig.ofDefaults());
 
   @Test
-  void stateBytesAtStep10000AreAtMostOneAndAHalfTimesThoseAtStep100AndAFewKilobytesWhateverFired() {
+  void stateBytesAtStep10000AreAtMostOneAndAHalfTimesThoseAtStep100AndUnderTwoKilobytesWhateverFired() {
     MonitorState state = MonitorState.initial(30_000);
     int at100 = 0;
     int largest = 0;
@@ -41,7 +41,7 @@ class MonitorStateSizeIT {
     assertThat(state.active(DetectionType.ENTROPY_COLLAPSE)).isPresent();
     assertThat(state.decisions()).hasSize(1);
     assertThat((double) at10000 / at100).isLessThanOrEqualTo(1.5);
-    assertThat(largest).isLessThan(5_000);
+    assertThat(largest).isLessThan(2_048);
     assertThat(state.entropyTrajectory().size()).isLessThanOrEqualTo(MonitorState.ENTROPY_SHAPE.maxPoints());
     assertThat(state.validations().size()).isLessThanOrEqualTo(MonitorState.VALIDATION_SHAPE.maxPoints());
   }

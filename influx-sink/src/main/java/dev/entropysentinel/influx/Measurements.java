@@ -59,30 +59,39 @@ public final class Measurements {
 
   /**
    * A merged training step: entropy, reward, accuracy, e^H (the law's abscissa), covariance mean
-   * and top-group means ({@code covTop_0_02} is the top 0.02% of tokens), predicted vs measured ΔH.
+   * and top-group means ({@code covTop_0_02} is the top 0.02% of tokens), predicted vs measured ΔH;
+   * the fields a rank did not measure (step-stats {@code absentFields}) are left out.
    */
   public static Point step(MergedStep s) {
     Point.Builder p = Point.measurement(STEP).time(s.timestampMs(), TimeUnit.MILLISECONDS)
         .tag(RUN, s.runId()).tag(METHOD, s.method()).tag(HOST, s.host())
-        .addField("step", (double) s.step())
-        .addField("entropy", s.entropyMean())
-        .addField("expH", Math.exp(s.entropyMean()))
-        .addField("reward", s.rewardMean())
-        .addField("accuracy", s.accuracy())
-        .addField("responseLength", s.responseLengthMean())
-        .addField("clipFraction", s.clipFraction())
-        .addField("kl", s.kl())
-        .addField("gradNorm", s.gradNorm())
-        .addField("stepTimeMs", s.stepTimeMs())
-        .addField("covMean", s.covarianceMean())
-        .addField("dhPredicted", s.entropyChangePredicted())
-        .addField("dhMeasured", s.entropyChangeMeasured())
-        .addField("ranks", (double) s.ranks())
-        .addField("worldSize", (double) s.worldSize());
-    for (double[] g : s.topGroupMeans()) {
-      p.addField(topGroupField(g[0]), g[1]);
+        .addField("step", (double) s.step());
+    field(p, s, "entropySum", "entropy", s.entropyMean());
+    field(p, s, "entropySum", "expH", Math.exp(s.entropyMean()));
+    field(p, s, "rewardSum", "reward", s.rewardMean());
+    field(p, s, "correctCount", "accuracy", s.accuracy());
+    field(p, s, "responseLengthSum", "responseLength", s.responseLengthMean());
+    field(p, s, "clipLowCount", "clipFraction", s.clipFraction());
+    field(p, s, "klSum", "kl", s.kl());
+    field(p, s, "gradNorm", "gradNorm", s.gradNorm());
+    field(p, s, "stepTimeMs", "stepTimeMs", s.stepTimeMs());
+    field(p, s, "covariance", "covMean", s.covarianceMean());
+    field(p, s, "entropyChangePredicted", "dhPredicted", s.entropyChangePredicted());
+    field(p, s, "entropyChangeMeasured", "dhMeasured", s.entropyChangeMeasured());
+    p.addField("ranks", (double) s.ranks()).addField("worldSize", (double) s.worldSize());
+    if (s.measured("covariance")) {
+      for (double[] g : s.topGroupMeans()) {
+        p.addField(topGroupField(g[0]), g[1]);
+      }
     }
     return p.build();
+  }
+
+  /** A field only when its source measured it: an absent value is left out, never written as 0. */
+  private static void field(Point.Builder p, MergedStep s, String source, String name, double value) {
+    if (s.measured(source)) {
+      p.addField(name, value);
+    }
   }
 
   /** {@code covTop_0_02} for the top 0.02% (fraction 0.0002), {@code covTop_100} for all tokens. */

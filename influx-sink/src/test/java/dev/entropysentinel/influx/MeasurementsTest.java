@@ -37,4 +37,16 @@ class MeasurementsTest {
     assertThatThrownBy(() -> InfluxSinkConfig.of("http://x", "db").withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .hasMessage("influx.maxBackoff must be >= initialBackoff (2000 ms), was 1000 ms");
   }
+
+  @Test
+  void fieldsTheSourceDidNotMeasureAreLeftOutNotWrittenAsZero() {
+    dev.entropysentinel.schemas.StepStats s = TestTelemetry.stats("run a", 3, 0, 1, "kl-cov");
+    dev.entropysentinel.schemas.StepStats fromALog = new dev.entropysentinel.schemas.StepStats(s.schemaVersion(), s.runId(), s.host(),
+        s.rank(), s.worldSize(), s.step(), s.timestampMs(), s.method(), s.methodParams(), 1, 0.4, 1, 0.5, 0, 0, 0, 0, 0, 0, 0, 0,
+        dev.entropysentinel.schemas.Covariance.empty(), 0, 0, 0, 0, 0,
+        java.util.List.of("correctCount", "covariance", "responseLengthSum", "entropyChangeMeasured"));
+    String line = Measurements.step(MergedStep.of(fromALog)).lineProtocol(java.util.concurrent.TimeUnit.MILLISECONDS);
+    assertThat(line).contains("entropy=0.4", "reward=0.5", "kl=0.0")
+        .doesNotContain("accuracy=", "covMean=", "covTop_", "responseLength=", "dhMeasured=");
+  }
 }

@@ -7,8 +7,11 @@ package dev.entropysentinel.schemas;
 public final class SchemaVersion {
   /** The major version this code reads and writes. */
   public static final int MAJOR = 1;
-  /** The version this code writes. */
-  public static final String CURRENT = MAJOR + ".0";
+  /**
+   * The version this code writes. 1.1: step-stats may name the fields their source did not
+   * measure ({@code absentFields}).
+   */
+  public static final String CURRENT = MAJOR + ".1";
 
   private SchemaVersion() {}
 

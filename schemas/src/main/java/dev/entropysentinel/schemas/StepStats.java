@@ -8,7 +8,13 @@ import static dev.entropysentinel.schemas.internal.Require.nonNegative;
 import static dev.entropysentinel.schemas.internal.Require.present;
 import static dev.entropysentinel.schemas.internal.Require.version;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.OptBoolean;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Token statistics of one training step of one rank. Everything a merge needs is a sum or a count
@@ -21,9 +27,24 @@ import java.util.Map;
  * changes are token means over the step's sampled states (a trainer may use a random subsample of
  * its responses, both values on the same one, and say so in {@code methodParams}),
  * {@code entropyChangePredicted} from Lemma 1 (−Cov(log π, Δz)) and {@code entropyChangeMeasured}
- * from the logits before and after the update. {@code skippedUpdates} counts the optimizer updates
- * of the step that were dropped because the gradient was not finite (a healthy run has none).
+ * from the logits before and after the update.
  *
+ * <p><b>Absent fields</b> (since 1.1): a source that cannot measure a field, such as the sidecar
+ * reading a verl or TRL log (which gives means, no token counts or covariance), names it in {@code
+ * absentFields}; its value on the wire is a placeholder (0, or an empty covariance) that readers must
+ * not use: a merge or a monitor treats it as unknown, never as zero. Means a log gives are carried
+ * with a weight of 1: when {@code tokenCount} is absent, {@code entropySum} and {@code klSum} are
+ * the step's token means with {@code tokenCount} 1; when {@code responseCount} is absent, {@code
+ * rewardSum} and {@code responseLengthSum} are means with {@code responseCount} 1, so the {@link
+ * StepSums} means stay right. The list is omitted from the JSON when empty (every field measured),
+ * and a 1.0 record without it reads as all measured. Only the names in {@link #ABSENTABLE} may be
+ * listed.
+ *
+ * <p>{@code skippedUpdates} counts the optimizer updates of the step that were dropped because
+ * the gradient norm was not finite (a healthy run has none); a record without it reads as 0.
+ *
+ * @param absentFields names of the fields the source did not measure, empty when it measured all
+ * @param skippedUpdates updates of the step dropped for a non-finite gradient norm
  * @throws InvalidRecordException from the constructor when a field is missing or out of range
  */
 public record StepStats(
@@ -54,9 +75,71 @@ public record StepStats(
     double stepTimeMs,
     double entropyChangePredicted,
     double entropyChangeMeasured,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> absentFields,
     long skippedUpdates) implements WireRecord, StepSums {
 
-  public StepStats {
+  /** The fields a source may leave unmeasured: every measurement, none of the identity fields. */
+  public static final Set<String> ABSENTABLE = Set.of("tokenCount", "entropySum", "responseCount", "rewardSum",
+      "correctCount", "responseLengthSum", "clipLowCount", "clipHighCount", "detachedCount", "penalizedCount",
+      "steerWeightMin", "steerWeightSum", "covariance", "klSum", "gradNorm", "stepTimeMs", "entropyChangePredicted",
+      "entropyChangeMeasured");
+
+  /** A record with every field measured (schema 1.0's shape). */
+  public StepStats(String schemaVersion, String runId, String host, int rank, int worldSize, long step, long timestampMs,
+      String method, Map<String, Double> methodParams, long tokenCount, double entropySum, long responseCount,
+      double rewardSum, long correctCount, double responseLengthSum, long clipLowCount, long clipHighCount,
+      long detachedCount, long penalizedCount, double steerWeightMin, double steerWeightSum, Covariance covariance,
+      double klSum, double gradNorm, double stepTimeMs, double entropyChangePredicted, double entropyChangeMeasured) {
+    this(schemaVersion, runId, host, rank, worldSize, step, timestampMs, method, methodParams, tokenCount, entropySum,
+        responseCount, rewardSum, correctCount, responseLengthSum, clipLowCount, clipHighCount, detachedCount,
+        penalizedCount, steerWeightMin, steerWeightSum, covariance, klSum, gradNorm, stepTimeMs, entropyChangePredicted,
+        entropyChangeMeasured, List.of(), 0);
+  }
+
+  /** A record that names its unmeasured fields and skipped no update. */
+  public StepStats(String schemaVersion, String runId, String host, int rank, int worldSize, long step, long timestampMs,
+      String method, Map<String, Double> methodParams, long tokenCount, double entropySum, long responseCount,
+      double rewardSum, long correctCount, double responseLengthSum, long clipLowCount, long clipHighCount,
+      long detachedCount, long penalizedCount, double steerWeightMin, double steerWeightSum, Covariance covariance,
+      double klSum, double gradNorm, double stepTimeMs, double entropyChangePredicted, double entropyChangeMeasured,
+      List<String> absentFields) {
+    this(schemaVersion, runId, host, rank, worldSize, step, timestampMs, method, methodParams, tokenCount, entropySum,
+        responseCount, rewardSum, correctCount, responseLengthSum, clipLowCount, clipHighCount, detachedCount,
+        penalizedCount, steerWeightMin, steerWeightSum, covariance, klSum, gradNorm, stepTimeMs, entropyChangePredicted,
+        entropyChangeMeasured, absentFields, 0);
+  }
+
+  /** The canonical constructor; an {@code absentFields} missing from the JSON (a 1.0 record) is injected as empty, a missing {@code skippedUpdates} as 0. */
+  public StepStats(
+      String schemaVersion,
+      String runId,
+      String host,
+      int rank,
+      int worldSize,
+      long step,
+      long timestampMs,
+      String method,
+      Map<String, Double> methodParams,
+      long tokenCount,
+      double entropySum,
+      long responseCount,
+      double rewardSum,
+      long correctCount,
+      double responseLengthSum,
+      long clipLowCount,
+      long clipHighCount,
+      long detachedCount,
+      long penalizedCount,
+      double steerWeightMin,
+      double steerWeightSum,
+      Covariance covariance,
+      double klSum,
+      double gradNorm,
+      double stepTimeMs,
+      double entropyChangePredicted,
+      double entropyChangeMeasured,
+      @JacksonInject(value = WireJson.NONE_ABSENT, useInput = OptBoolean.TRUE) List<String> absentFields,
+      @JacksonInject(value = WireJson.NONE_SKIPPED, useInput = OptBoolean.TRUE) long skippedUpdates) {
     version(schemaVersion);
     id("runId", runId);
     id("host", host);
@@ -70,7 +153,7 @@ public record StepStats(
     nonNegative("step", step);
     nonNegative("timestampMs", timestampMs);
     id("method", method);
-    methodParams = finiteMap("methodParams", methodParams);
+    Map<String, Double> params = finiteMap("methodParams", methodParams);
     nonNegative("tokenCount", tokenCount);
     nonNegative("entropySum", entropySum);
     nonNegative("responseCount", responseCount);
@@ -90,17 +173,55 @@ public record StepStats(
     finite("entropyChangePredicted", entropyChangePredicted);
     finite("entropyChangeMeasured", entropyChangeMeasured);
     nonNegative("skippedUpdates", skippedUpdates);
+    this.schemaVersion = schemaVersion;
+    this.runId = runId;
+    this.host = host;
+    this.rank = rank;
+    this.worldSize = worldSize;
+    this.step = step;
+    this.timestampMs = timestampMs;
+    this.method = method;
+    this.methodParams = params;
+    this.tokenCount = tokenCount;
+    this.entropySum = entropySum;
+    this.responseCount = responseCount;
+    this.rewardSum = rewardSum;
+    this.correctCount = correctCount;
+    this.responseLengthSum = responseLengthSum;
+    this.clipLowCount = clipLowCount;
+    this.clipHighCount = clipHighCount;
+    this.detachedCount = detachedCount;
+    this.penalizedCount = penalizedCount;
+    this.steerWeightMin = steerWeightMin;
+    this.steerWeightSum = steerWeightSum;
+    this.covariance = covariance;
+    this.klSum = klSum;
+    this.gradNorm = gradNorm;
+    this.stepTimeMs = stepTimeMs;
+    this.entropyChangePredicted = entropyChangePredicted;
+    this.entropyChangeMeasured = entropyChangeMeasured;
+    this.absentFields = absentFields(absentFields);
+    this.skippedUpdates = skippedUpdates;
   }
 
-  /** A record with no skipped update: for producers that never skip one (replayed logs, tests). */
-  public StepStats(String schemaVersion, String runId, String host, int rank, int worldSize, long step, long timestampMs,
-      String method, Map<String, Double> methodParams, long tokenCount, double entropySum, long responseCount,
-      double rewardSum, long correctCount, double responseLengthSum, long clipLowCount, long clipHighCount,
-      long detachedCount, long penalizedCount, double steerWeightMin, double steerWeightSum, Covariance covariance,
-      double klSum, double gradNorm, double stepTimeMs, double entropyChangePredicted, double entropyChangeMeasured) {
-    this(schemaVersion, runId, host, rank, worldSize, step, timestampMs, method, methodParams, tokenCount, entropySum,
-        responseCount, rewardSum, correctCount, responseLengthSum, clipLowCount, clipHighCount, detachedCount,
-        penalizedCount, steerWeightMin, steerWeightSum, covariance, klSum, gradNorm, stepTimeMs, entropyChangePredicted,
-        entropyChangeMeasured, 0);
+  /** Whether the source measured {@code field} (one of {@link #ABSENTABLE}). */
+  public boolean measured(String field) {
+    return !absentFields.contains(field);
+  }
+
+  /** Sorted, without repeats; each name must be in {@link #ABSENTABLE}. */
+  private static List<String> absentFields(List<String> names) {
+    if (names == null || names.isEmpty()) {
+      return List.of();
+    }
+    TreeSet<String> sorted = new TreeSet<>();
+    for (String name : names) {
+      if (name == null || !ABSENTABLE.contains(name)) {
+        throw new InvalidRecordException("absentFields", "unknown field \"" + (name == null ? null
+            : name.length() > 64 ? name.substring(0, 64) + "…" : name) + "\"; absentable: " + new TreeSet<>(ABSENTABLE));
+      }
+      sorted.add(name);
+    }
+    return List.copyOf(sorted);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -18,13 +19,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * JSON on the wire. Writing always emits every field (nulls included). Reading ignores unknown
- * fields (newer minor versions add them), requires every field of the record, and turns every
+ * JSON on the wire. Writing always emits every field (nulls included; an empty {@code absentFields} of step-stats is left out). Reading ignores unknown
+ * fields (newer minor versions add them), requires every field of the record (but the optional fields of later minor versions), and turns every
  * failure into an {@link InvalidRecordException} whose message names the field and the problem.
  */
 public final class WireJson {
   /** Largest record we read; anything bigger is refused before parsing. */
   public static final int MAX_RECORD_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * The value of an optional field a record of an earlier minor version lacks ({@link
+   * StepStats#absentFields()} since 1.1): injected when the JSON has no such field, the JSON's value
+   * otherwise. Every other field stays required.
+   */
+  static final String NONE_ABSENT = "wire.noneAbsent";
+  static final String NONE_SKIPPED = "wire.noneSkipped";
 
   private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
 
@@ -36,6 +45,7 @@ public final class WireJson {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
       .serializationInclusion(JsonInclude.Include.ALWAYS)
+      .injectableValues(new InjectableValues.Std().addValue(NONE_ABSENT, java.util.List.of()).addValue(NONE_SKIPPED, 0L))
       .build();
 
   static {

@@ -40,10 +40,13 @@ final class WireArbitraries {
         .as((tokens, responses, f) -> new long[] {tokens, responses, (long) (f * tokens), (long) (f * responses)});
     Arbitrary<int[]> ranks = Arbitraries.integers().between(1, 64)
         .flatMap(world -> Arbitraries.integers().between(0, world - 1).map(rank -> new int[] {rank, world}));
-    return Combinators.combine(ids(), ranks, Arbitraries.longs().between(0, 10_000_000), counts, numberMaps(), covariances(), finite(), nonNegative())
-        .as((run, rw, step, c, params, cov, x, y) -> new StepStats(SchemaVersion.CURRENT, run, "host-" + rw[0], rw[0], rw[1], step,
-            1_700_000_000_000L + step, "kl-cov", params, c[0], y, c[1], x, c[3], y, c[2], c[2], c[2], c[2],
-            0.8, c[0] * 0.9, cov, x, y, y, x / 1e3, -x / 1e3, c[3]));
+    Arbitrary<List<String>> absent = Arbitraries.of(List.copyOf(new java.util.TreeSet<>(StepStats.ABSENTABLE))).list()
+        .ofMaxSize(5).uniqueElements().map(l -> l.stream().sorted().toList());
+    return Combinators.combine(ids(), ranks, Arbitraries.longs().between(0, 10_000_000), counts, numberMaps(), covariances(),
+            Combinators.combine(finite(), nonNegative()).as((x, y) -> new double[] {x, y}), absent)
+        .as((run, rw, step, c, params, cov, xy, gaps) -> new StepStats(SchemaVersion.CURRENT, run, "host-" + rw[0], rw[0], rw[1],
+            step, 1_700_000_000_000L + step, "kl-cov", params, c[0], xy[1], c[1], xy[0], c[3], xy[1], c[2], c[2], c[2], c[2],
+            0.8, c[0] * 0.9, cov, xy[0], xy[1], xy[1], xy[0] / 1e3, -xy[0] / 1e3, gaps, c[3]));
   }
 
   static Arbitrary<EvalResult> evals() {

@@ -96,6 +96,15 @@ class WireJsonTest {
   }
 
   @Test
+  void aRecordWithoutSkippedUpdatesReadsAsNoneSkipped() {
+    StepStats s = WireArbitraries.stepStats().filter(x -> x.skippedUpdates() > 0).sample();
+    ObjectNode json = json(s);
+    json.remove("skippedUpdates");
+    assertThat(read(json, StepStats.class).skippedUpdates()).isZero();
+    assertThat(read(json(s), StepStats.class).skippedUpdates()).isEqualTo(s.skippedUpdates());
+  }
+
+  @Test
   void aNegativeSkippedUpdateCountIsRejectedNamingTheField() {
     ObjectNode json = json(WireArbitraries.stepStats().sample());
     json.put("skippedUpdates", -1);
@@ -187,6 +196,30 @@ class WireJsonTest {
     assertThat(s.responseLengthMean()).isEqualTo(50);
     assertThat(s.covariance().mean()).isEqualTo(0.01);
     assertThat(s.covariance().topGroups().get(0).mean()).isEqualTo(1.5);
+  }
+
+  @Test
+  void aStepStatsRecordOfVersion10WithoutAbsentFieldsReadsAsFullyMeasured() {
+    StepStats s = WireArbitraries.stepStats().filter(x -> x.absentFields().isEmpty()).sample();
+    ObjectNode json = json(s);
+    assertThat(json.has("absentFields")).as("omitted when empty, so 1.0 readers see the 1.0 shape").isFalse();
+    json.put("schemaVersion", "1.0");
+    StepStats read = read(json, StepStats.class);
+    assertThat(read.absentFields()).isEmpty();
+    assertThat(read.measured("entropySum")).isTrue();
+  }
+
+  @Test
+  void absentFieldsAreSortedWithoutRepeatsAndOnlyMeasurementsMayBeAbsent() {
+    ObjectNode json = json(WireArbitraries.stepStats().sample());
+    json.putArray("absentFields").add("rewardSum").add("covariance").add("rewardSum");
+    StepStats read = read(json, StepStats.class);
+    assertThat(read.absentFields()).containsExactly("covariance", "rewardSum");
+    assertThat(read.measured("rewardSum")).isFalse();
+    assertThat(read.measured("entropySum")).isTrue();
+    json.putArray("absentFields").add("runId");
+    assertThatThrownBy(() -> read(json, StepStats.class)).isInstanceOf(InvalidRecordException.class)
+        .hasMessageStartingWith("absentFields: unknown field \"runId\"; absentable: [clipHighCount");
   }
 
   private static EvalResult sampleEval() {

@@ -5,6 +5,7 @@ import dev.entropysentinel.cli.demo.DemoCommand;
 import dev.entropysentinel.forecaster.cli.ReplayCommand;
 import dev.entropysentinel.kafka.embedded.BrokerCommand;
 import dev.entropysentinel.processor.ProcessCommand;
+import dev.entropysentinel.trainer.cli.SidecarCommand;
 import dev.entropysentinel.trainer.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
       ProcessCommand.class,
       ReferenceCommand.class,
       ReplayCommand.class,
+      SidecarCommand.class,
       SinkCommand.class,
       TopicCommand.class,
       TrainCommand.class,

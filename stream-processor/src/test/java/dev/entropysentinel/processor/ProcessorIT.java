@@ -12,6 +12,7 @@ import dev.entropysentinel.schemas.ControlAction;
 import dev.entropysentinel.schemas.ControlCommand;
 import dev.entropysentinel.schemas.DeadLetter;
 import dev.entropysentinel.schemas.Forecast;
+import dev.entropysentinel.schemas.SchemaVersion;
 import dev.entropysentinel.schemas.StepStats;
 import dev.entropysentinel.schemas.Topics;
 import dev.entropysentinel.schemas.WireJson;
@@ -228,7 +229,7 @@ class ProcessorIT {
   static byte[] fuzz(int i, String validJson, Random random) {
     String s = switch (i % 8) {
       case 0 -> "{\"schemaVersion\": \"1.0\", \"runId\": ";
-      case 1 -> validJson.replace("\"schemaVersion\":\"1.0\"", "\"schemaVersion\":\"2.0\"");
+      case 1 -> validJson.replace("\"schemaVersion\":\"" + SchemaVersion.CURRENT + "\"", "\"schemaVersion\":\"2.0\"");
       case 2 -> validJson.replaceFirst("\"entropySum\":[^,]+", "\"entropySum\":NaN");
       case 3 -> validJson.replaceFirst("\"step\":[0-9]+", "\"step\":-" + (1 + random.nextInt(1000)));
       case 4 -> i % 1000 == 4

@@ -35,11 +35,10 @@ class StateSizeIT {
   }
 
   /**
-   * A run the processor only advises on. What the processor adds (its meta and the rank merge) stays
-   * within 1.5 times its step-100 size and the whole state within 8 KB. The whole state's own ratio
-   * is not asserted here: the forecaster's monitor state, most of it, grows about 1.6 times from step
-   * 100 to step 10 000 (its validation series filling up to their bound, a plateau detection's and
-   * decision's reasons); the forecaster's MonitorStateSizeIT bounds it.
+   * A run the processor only advises on: its whole state (the forecaster's monitor state, the
+   * processor's meta, the rank merge) at step 10 000 within 1.5 times its step-100 size, and under
+   * 3 KB. What still grows is bounded: the validation series filling up to their bound (11 points at
+   * step 100, 31 at 10 000) and a decision with its detection, whose reasons are packed.
    */
   @Test
   void anAdvisedRunsStateStaysBoundedAndTheProcessorsPartDoesNotGrow() {
@@ -61,8 +60,10 @@ class StateSizeIT {
 
   private static void assertBounded(Size[] at) {
     assertThat(at[1].meta() + at[1].rankMerge()).as("processor's bytes at step 10 000 (%s) vs step 100 (%s)", at[1], at[0])
-        .isLessThanOrEqualTo((int) (1.5 * (at[0].meta() + at[0].rankMerge())));
-    assertThat(at[1].total()).as("state bytes at step 10 000 (%s)", at[1]).isLessThan(8_192);
+        .isLessThanOrEqualTo((int) (1.2 * (at[0].meta() + at[0].rankMerge())));
+    assertThat(at[1].total()).as("state bytes at step 10 000 (%s) vs step 100 (%s)", at[1], at[0])
+        .isLessThanOrEqualTo((int) (1.5 * at[0].total()));
+    assertThat(at[1].total()).as("state bytes at step 10 000 (%s)", at[1]).isLessThan(3_072);
   }
 
   /** One run of 10 001 steps (a validation every 10) through the topology: its state sizes at step 100 and 10 000. */

@@ -52,9 +52,14 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--summary", description = "one row per log and the aggregate figures (a backtest)")
   boolean summary;
 
-  @Option(names = "--format", description = "verl, verl-jsonl or trl (default: from each file name)",
+  @Option(names = "--format", description = "verl, verl-jsonl, trl (trainer_state.json) or trl-stdout (default: "
+      + "detected in each file: .json is trainer_state.json, else the first metric line's format)",
       converter = FormatConverter.class)
   LogFormat format;
+
+  @Option(names = "--logging-steps", defaultValue = "1", paramLabel = "N", description = "TRL stdout only: training's "
+      + "logging_steps, which numbers the log calls (a printed dict carries no step; default ${DEFAULT-VALUE})")
+  int loggingSteps;
 
   @Option(names = "--fit-fraction", defaultValue = "0.15", description = "share of the steps the forecast may see (default ${DEFAULT-VALUE})")
   double fitFraction;
@@ -91,6 +96,9 @@ public final class ReplayCommand implements Callable<Integer> {
     if (!(fitFraction > 0 && fitFraction <= 1)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--fit-fraction must be in (0, 1], was " + fitFraction);
+    }
+    if (loggingSteps < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--logging-steps must be >= 1, was " + loggingSteps);
     }
     if (totalSteps < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--total-steps must be >= 0, was " + totalSteps);
@@ -139,7 +147,7 @@ public final class ReplayCommand implements Callable<Integer> {
   /** Reads and replays one file; what goes wrong becomes the outcome's one-line error, never a trace. */
   private Backtest.Outcome replay(Replay replay, Path file) {
     try {
-      MetricLog metrics = MetricLogReader.read(file, format != null ? format : LogFormat.guess(file));
+      MetricLog metrics = MetricLogReader.read(file, format != null ? format : LogFormat.detect(file), loggingSteps);
       return Backtest.Outcome.of(replay.run(name(file), metrics));
     } catch (UnreadableLogException e) {
       return Backtest.Outcome.failed(name(file), "--log " + e.getMessage());
@@ -189,14 +197,14 @@ public final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  /** Accepts the documented spellings (verl-jsonl) as well as the enum names. */
-  static final class FormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+  /** Accepts the documented spellings (verl-jsonl, trl-stdout) as well as the enum names; the sidecar's --format too. */
+  public static final class FormatConverter implements CommandLine.ITypeConverter<LogFormat> {
     @Override
     public LogFormat convert(String value) {
       try {
         return LogFormat.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException("expected verl, verl-jsonl or trl but was '" + value + "'");
+        throw new CommandLine.TypeConversionException("expected verl, verl-jsonl, trl or trl-stdout but was '" + value + "'");
       }
     }
   }

@@ -20,17 +20,19 @@ import java.util.regex.Pattern;
  * printed first.
  */
 enum MetricKeys {
-  /** verl's current name, its older name, TRL's. */
-  ENTROPY(List.of("actor/entropy", "actor/entropy_loss", "entropy"),
+  /** verl's current name, its older name, TRL's, OpenRLHF's (logged when {@code --actor.entropy_coef} is set). */
+  ENTROPY(List.of("actor/entropy", "actor/entropy_loss", "entropy", "train/entropy_loss"),
       k -> k.equals("actor/entropy"),
       k -> k.equals("actor/entropy_loss"),
-      k -> k.equals("entropy")),
+      k -> k.equals("entropy"),
+      k -> k.equals("train/entropy_loss")),
   /**
    * verl's core metric (and its older name), other core aggregates, the auxiliary reward, score
-   * and accuracy means, then TRL's eval keys.
+   * and accuracy means, then TRL's eval keys, then OpenRLHF's pass@1.
    */
   VALIDATION(List.of("val-core/<source>/<acc|reward>/mean@N", "val/test_score/<source>",
-      "val-aux/<source>/<reward|score|acc>/mean@N", "eval_reward", "eval_rewards/<fn>/mean", "eval_accuracy"),
+      "val-aux/<source>/<reward|score|acc>/mean@N", "eval_reward", "eval_rewards/<fn>/mean", "eval_accuracy",
+      "eval/eval_<dataset>_pass1", "eval_<dataset>_pass1"),
       Pattern.compile("^val-core/.+/mean@\\d+$").asPredicate().or(k -> k.startsWith("val/test_score/")),
       k -> k.startsWith("val-core/") && !k.endsWith("/std"),
       Pattern.compile("^val-aux/.+/reward/mean@\\d+$").asPredicate(),
@@ -38,7 +40,8 @@ enum MetricKeys {
       Pattern.compile("^val-aux/.+/acc/mean@\\d+$").asPredicate(),
       k -> k.equals("eval_reward"),
       Pattern.compile("^eval_rewards/[^/]+/mean$").asPredicate(),
-      k -> k.equals("eval_accuracy"));
+      k -> k.equals("eval_accuracy"),
+      Pattern.compile("^(?:eval/)?eval_.+_pass1$").asPredicate());
 
   private static final Pattern SAMPLES = Pattern.compile("@(\\d{1,6})(?!\\d)");
 
@@ -70,6 +73,21 @@ enum MetricKeys {
     Map<String, Integer> out = new LinkedHashMap<>();
     ranked.forEach(k -> out.put(k, counts.get(k)));
     return out;
+  }
+
+  /**
+   * The best candidate among the keys of one row: the tier order and sample counts of {@link #rank},
+   * without the count of steps a live log cannot know yet; null when the row has none.
+   */
+  String best(Map<String, Double> row) {
+    String best = null;
+    for (String k : row.keySet()) {
+      int t = tier(k);
+      if (t >= 0 && (best == null || t < tier(best) || t == tier(best) && samples(k) > samples(best))) {
+        best = k;
+      }
+    }
+    return best;
   }
 
   private int tier(String key) {

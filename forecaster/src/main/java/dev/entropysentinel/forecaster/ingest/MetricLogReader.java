@@ -13,23 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Reads verl console logs, verl JSONL logs and TRL {@code trainer_state.json} into a
+ * Reads verl console logs, verl JSONL logs, TRL stdout and TRL {@code trainer_state.json} into a
  * {@link MetricLog}. Console logs are decoded leniently (bad bytes replaced) because real logs mix
  * in binary progress bars; Ray prefixes and ANSI colour codes before {@code step:} are ignored.
  */
 public final class MetricLogReader {
-  private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
-  private static final Pattern STEP_LINE = Pattern.compile("(?:^|[\\s)\\]])step:(\\d+) - (.*)$");
-  private static final Pattern NUMPY = Pattern.compile("^np\\.float\\d*\\((.*)\\)$");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private MetricLogReader() {}
@@ -41,10 +34,14 @@ public final class MetricLogReader {
    *     readable text log (missing, a directory, no permission, binary or compressed)
    */
   public static MetricLog read(Path file, LogFormat format) throws IOException {
+    return read(file, format, 1);
+  }
+
+  /** Like {@link #read(Path, LogFormat)}, numbering TRL stdout's log calls by {@code loggingSteps}. */
+  public static MetricLog read(Path file, LogFormat format, int loggingSteps) throws IOException {
     LogFiles.requireTextFile(file);
-    try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE))) {
-      return read(reader, format);
+    try (Reader reader = lenient(Files.newInputStream(file))) {
+      return read(reader, format, loggingSteps);
     } catch (UnreadableLogException e) {
       throw e;
     } catch (IOException e) {
@@ -52,70 +49,42 @@ public final class MetricLogReader {
     }
   }
 
-  /** Reads a log from {@code reader} in {@code format}. */
+  /** UTF-8 with bad bytes replaced: real console logs mix in binary progress bars. */
+  public static Reader lenient(java.io.InputStream in) {
+    return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+  }
+
+  /** Reads a log from {@code reader} in {@code format}, TRL stdout with a {@code logging_steps} of 1. */
   public static MetricLog read(Reader reader, LogFormat format) throws IOException {
+    return read(reader, format, 1);
+  }
+
+  /**
+   * Reads a log from {@code reader} in {@code format}; line formats through the same
+   * {@link MetricLineParser} the sidecar reads live logs with.
+   *
+   * @param loggingSteps TRL's {@code logging_steps}, numbering the steps of TRL stdout
+   */
+  public static MetricLog read(Reader reader, LogFormat format, int loggingSteps) throws IOException {
     Collector out = new Collector(format);
     BufferedReader lines = new BufferedReader(reader);
-    switch (format) {
-      case VERL -> {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          out.line();
-          consoleLine(line, out);
-        }
-      }
-      case VERL_JSONL -> {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          out.line();
-          if (!line.isBlank()) {
-            jsonLine(line, out);
-          }
-        }
-      }
-      case TRL -> trainerState(lines, out);
+    if (!format.lineOriented()) {
+      trainerState(lines, out);
+      return out.build();
     }
-    return out.build();
+    MetricLineParser parser = new MetricLineParser(format, loggingSteps);
+    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+      parser.accept(line).ifPresent(row -> out.put(row.step(), row.metrics()));
+    }
+    return new MetricLog(format, out.rows, parser.lines(), parser.malformed(), parser.malformedExamples());
   }
 
-  private static void consoleLine(String raw, Collector out) {
-    String line = ANSI.matcher(raw).replaceAll("");
-    Matcher m = STEP_LINE.matcher(line);
-    if (!m.find()) {
-      return;
-    }
-    int step = Integer.parseInt(m.group(1));
-    Map<String, Double> row = new LinkedHashMap<>();
-    boolean bad = false;
-    for (String pair : m.group(2).split(" - ")) {
-      int colon = pair.lastIndexOf(':');
-      if (colon <= 0) {
-        bad = true;
-        continue;
-      }
-      String value = pair.substring(colon + 1).trim();
-      Matcher numpy = NUMPY.matcher(value);
-      Double parsed = number(numpy.matches() ? numpy.group(1) : value);
-      if (parsed != null) {
-        row.put(pair.substring(0, colon).trim(), parsed);
-      }
-    }
-    if (bad || row.isEmpty()) {
-      out.malformed(raw);
-    }
-    out.put(step, row);
-  }
-
-  private static void jsonLine(String line, Collector out) {
-    try {
-      JsonNode node = JSON.readTree(line);
-      JsonNode data = node.path("data");
-      if (!node.path("step").canConvertToInt() || !data.isObject()) {
-        out.malformed(line);
-        return;
-      }
-      out.put(node.get("step").asInt(), numbers(data.fields()));
-    } catch (IOException e) {
-      out.malformed(line);
-    }
+  /** The entries of a TRL {@code trainer_state.json}'s {@code log_history}, in order. */
+  public static List<MetricLineParser.Row> trainerState(Reader reader) throws IOException {
+    Collector out = new Collector(LogFormat.TRL);
+    trainerState(new BufferedReader(reader), out);
+    return out.entries;
   }
 
   private static void trainerState(BufferedReader reader, Collector out) throws IOException {
@@ -133,26 +102,11 @@ public final class MetricLogReader {
         out.malformed(entry.toString());
         continue;
       }
-      out.put(entry.get("step").asInt(), numbers(entry.fields()));
-    }
-  }
-
-  private static Map<String, Double> numbers(Iterator<Map.Entry<String, JsonNode>> fields) {
-    Map<String, Double> row = new LinkedHashMap<>();
-    fields.forEachRemaining(f -> {
-      if (f.getValue().isNumber()) {
-        row.put(f.getKey(), f.getValue().asDouble());
-      }
-    });
-    return row;
-  }
-
-  private static Double number(String text) {
-    try {
-      double v = Double.parseDouble(text);
-      return Double.isFinite(v) ? v : null;
-    } catch (NumberFormatException e) {
-      return null;
+      Map<String, Double> row = MetricLineParser.numbers(entry.fields());
+      row.remove("step");
+      boolean evaluation = row.keySet().stream().anyMatch(k -> k.startsWith("eval_"));
+      out.entries.add(new MetricLineParser.Row(entry.get("step").asInt(), row, evaluation));
+      out.put(entry.get("step").asInt(), row);
     }
   }
 
@@ -160,6 +114,7 @@ public final class MetricLogReader {
   private static final class Collector {
     private final LogFormat format;
     private final TreeMap<Integer, Map<String, Double>> rows = new TreeMap<>();
+    private final List<MetricLineParser.Row> entries = new ArrayList<>();
     private final List<String> examples = new ArrayList<>();
     private long lines;
     private long malformed;
@@ -173,7 +128,7 @@ public final class MetricLogReader {
     }
 
     void put(int step, Map<String, Double> row) {
-      rows.computeIfAbsent(step, s -> new LinkedHashMap<>()).putAll(row);
+      rows.computeIfAbsent(step, s -> new java.util.LinkedHashMap<>()).putAll(row);
     }
 
     void malformed(String text) {

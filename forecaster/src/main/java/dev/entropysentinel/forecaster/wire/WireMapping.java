@@ -70,14 +70,19 @@ public final class WireMapping {
     ForecastResult result = state.forecast();
     EntropyLawFit fit = result == null ? EntropyLawFit.empty() : result.fit();
     dev.entropysentinel.forecaster.Forecast f = result == null ? null : result.forecast();
-    String reason = result != null ? result.reason()
-        : state.totalSteps() == null ? MonitorTransition.NO_TARGET : "no validation paired with an entropy yet";
     return new Forecast(SchemaVersion.CURRENT, runId, Math.max(0, state.lastStep()), timestampMs, finite(fit.a()),
         finite(fit.b()), finite(fit.r2()), finite(fit.ceiling()), fit.n(),
         state.totalSteps() == null ? 0 : state.totalSteps(), f == null ? null : f.value(), f == null ? null : f.lo(),
         f == null ? null : f.hi(), f == null ? null : f.model(),
         state.stepsToCollapse() == null ? null : state.stepsToCollapse().longValue(),
-        Forecast.Phase.valueOf(state.phase().name()), reason);
+        Forecast.Phase.valueOf(state.phase().name()), forecastReason(state));
+  }
+
+  /** The reason {@link #forecast} gives for a state: how the forecast was made, or why there is none. */
+  public static String forecastReason(MonitorState state) {
+    ForecastResult result = state.forecast();
+    return result != null ? result.reason()
+        : state.totalSteps() == null ? MonitorTransition.NO_TARGET : "no validation paired with an entropy yet";
   }
 
   private static String alertId(String runId, Detection detection) {

@@ -53,7 +53,9 @@ public final class EvalJoin {
   }
 
   public List<Joined> step(MergedStep s, long nowMs) {
-    put(history(s.runId()).entropy, s.step(), s.entropyMean());
+    if (s.measured("entropySum")) {
+      put(history(s.runId()).entropy, s.step(), s.entropyMean());
+    }
     return release(nowMs);
   }
 

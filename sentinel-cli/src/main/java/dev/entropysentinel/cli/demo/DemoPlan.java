@@ -7,14 +7,20 @@ import java.util.List;
 /**
  * What the demo runs: two built-in trainer agents on the same task and seed — GRPO, whose entropy
  * collapses, and KL-Cov with the parameters scaled to this trainer ({@code --preset tiny}), which keeps
- * it — sized so a default demo takes a few minutes on 2 cores and {@code --quick} about one.
+ * it — and a sidecar following a stand-in verl job that writes a real verl log (so both ways to attach
+ * show), sized so a default demo takes a few minutes on 2 cores and {@code --quick} about one.
  *
  * @param steps RL steps of each built-in run
  * @param agents the agents, in the order the progress lines show them
+ * @param standInJob the {@code sentinel} arguments of the stand-in verl job (started before the agents)
  */
-record DemoPlan(int steps, List<DemoAgent> agents) {
+record DemoPlan(int steps, List<DemoAgent> agents, List<String> standInJob) {
+  /** The sidecar's run: the shipped verl run. */
+  static final String VERL_RUN = "demo-verl";
+
   DemoPlan {
     agents = List.copyOf(agents);
+    standInJob = List.copyOf(standInJob);
   }
 
   /**
@@ -37,6 +43,17 @@ record DemoPlan(int steps, List<DemoAgent> agents) {
       args.addAll(size);
       agents.add(new DemoAgent(runId, "built-in " + method.toUpperCase(java.util.Locale.ROOT), steps, args));
     }
-    return new DemoPlan(steps, agents);
+    Path job = dir.resolve("verl-job");
+    Path log = job.resolve("train.log");
+    Path pid = job.resolve("pid");
+    List<String> standIn = List.of("demo", "verl-stand-in", "--to", log.toString(), "--step-ms", quick ? "400" : "1500",
+        "--checkpoint-dir", job.resolve("checkpoints").toString(), "--pid-file", pid.toString());
+    agents.add(new DemoAgent(VERL_RUN, "sidecar following a verl job", VerlStandIn.STEPS, List.of("sidecar",
+        "--follow", log.toString(), "--format", "verl", "--run-id", VERL_RUN, "--total-steps",
+        Integer.toString(VerlStandIn.STEPS), "--checkpoint-dir", job.resolve("checkpoints").toString(), "--stop-grace",
+        "60", "--stop-hook", "kill -TERM $(cat '" + pid + "')", "--idle-exit", "15", "--bootstrap", bootstrap,
+        "--secret-file", key.toString(), "--spool-dir", dir.resolve("spool").resolve(VERL_RUN).toString(), "--out",
+        dir.resolve("runs").resolve(VERL_RUN + ".jsonl").toString())));
+    return new DemoPlan(steps, agents, standIn);
   }
 }

@@ -131,6 +131,9 @@ final class DemoSession {
       say("influx   " + settings.influx() + " database " + settings.influxDatabase());
     }
     plan = DemoPlan.of(settings.quick(), settings.seed(), bootstrap, key, dir);
+    Files.createDirectories(dir.resolve("verl-job"));
+    children.start(plan.standInJob(), dir.resolve("logs").resolve("verl-job.log"));
+    say("job      stand-in verl job writing a real verl log to " + dir.relativize(dir.resolve("verl-job/train.log")));
     for (DemoAgent agent : plan.agents()) {
       Path log = dir.resolve("logs").resolve(agent.runId() + ".log");
       running.put(agent, children.start(agent.args(), log));

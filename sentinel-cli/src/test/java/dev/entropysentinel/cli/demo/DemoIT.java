@@ -41,8 +41,7 @@ class DemoIT {
       assertThat(a.get("runId").asText()).isEqualTo("demo-grpo");
       assertThat(a.get("type").asText()).isEqualTo("ENTROPY_COLLAPSE");
     });
-    List<JsonNode> commands = records(report.resolve("topics/control.jsonl")).stream()
-        .filter(c -> c.get("runId").asText().equals("demo-grpo")).toList();
+    List<JsonNode> commands = commands(report, "demo-grpo");
     assertThat(commands).as("commands to the GRPO run").isNotEmpty();
     long seq = commands.get(0).get("seq").asLong();
     assertThat(records(report.resolve("topics/control-acks.jsonl"))).as("acks").anySatisfy(a -> {
@@ -51,13 +50,22 @@ class DemoIT {
       assertThat(a.get("status").asText()).isEqualTo("APPLIED");
     });
     assertThat(records(report.resolve("topics/step-stats.jsonl"))).extracting(s -> s.get("runId").asText())
-        .contains("demo-grpo", "demo-kl-cov");
+        .contains("demo-grpo", "demo-kl-cov", "demo-verl");
+    assertThat(commands(report, "demo-verl")).as("the verl run plateaus on the real log: STOP through the sidecar")
+        .anySatisfy(c -> assertThat(c.get("action").asText()).isEqualTo("STOP"));
+    assertThat(Files.readString(report.resolve("logs/demo-verl.log"))).contains("stop hook");
 
     String printed = out.toString();
     assertThat(printed).contains("dashboard http://127.0.0.1:", "--- final ---")
         .containsPattern("webhook  FIRING +demo-grpo +ENTROPY_COLLAPSE")
         .containsPattern("demo-grpo +step +\\d+/60")
-        .containsPattern("demo-kl-cov +step +\\d+/60");
+        .containsPattern("demo-kl-cov +step +\\d+/60")
+        .containsPattern("demo-verl +step +\\d+/105");
+  }
+
+  private static List<JsonNode> commands(Path report, String runId) throws Exception {
+    return records(report.resolve("topics/control.jsonl")).stream().filter(c -> c.get("runId").asText().equals(runId))
+        .toList();
   }
 
   private static List<JsonNode> records(Path file) throws Exception {

@@ -17,6 +17,8 @@ import java.util.TreeSet;
  *
  * @param ranks ranks merged, ascending
  * @param missingRanks ranks of {@code [0, worldSize)} that had not arrived when the step was merged
+ * @param absentFields the {@link StepStats#absentFields()} of any rank merged: a sum over ranks of
+ *     which one did not measure a field is not the step's value, so the field stays unknown
  */
 public record MergedStep(
     String runId,
@@ -38,12 +40,19 @@ public record MergedStep(
     double gradNormMax,
     double stepTimeMsMax,
     double entropyChangePredicted,
-    double entropyChangeMeasured) implements StepSums {
+    double entropyChangeMeasured,
+    List<String> absentFields) implements StepSums {
 
   public MergedStep {
     ranks = List.copyOf(ranks);
     missingRanks = List.copyOf(missingRanks);
     methodParams = Map.copyOf(methodParams);
+    absentFields = List.copyOf(new TreeSet<>(absentFields));
+  }
+
+  /** Whether every merged rank measured {@code field} (a {@link StepStats#ABSENTABLE} name). */
+  public boolean measured(String field) {
+    return !absentFields.contains(field);
   }
 
   /** The step as one rank saw it. */
@@ -51,7 +60,7 @@ public record MergedStep(
     return new MergedStep(s.runId(), s.step(), s.timestampMs(), s.worldSize(), List.of(s.rank()), List.of(), s.method(),
         s.methodParams(), s.tokenCount(), s.entropySum(), s.responseCount(), s.rewardSum(), s.correctCount(),
         s.responseLengthSum(), s.covariance(), s.klSum(), s.gradNorm(), s.stepTimeMs(), s.entropyChangePredicted(),
-        s.entropyChangeMeasured());
+        s.entropyChangeMeasured(), s.absentFields());
   }
 
   /** Whether {@code rank} is already merged in. */
@@ -77,7 +86,7 @@ public record MergedStep(
         responseLengthSum + s.responseLengthSum(), merge(covariance, s.covariance()), klSum + s.klSum(),
         Math.max(gradNormMax, s.gradNorm()), Math.max(stepTimeMsMax, s.stepTimeMs()),
         weighted(entropyChangePredicted, tokenCount, s.entropyChangePredicted(), s.tokenCount()),
-        weighted(entropyChangeMeasured, tokenCount, s.entropyChangeMeasured(), s.tokenCount()));
+        weighted(entropyChangeMeasured, tokenCount, s.entropyChangeMeasured(), s.tokenCount()), union(absentFields, s.absentFields()));
   }
 
   /** The step closed as it stands: ranks of the world that never arrived are listed as missing. */
@@ -90,7 +99,13 @@ public record MergedStep(
     }
     return new MergedStep(runId, step, timestampMs, worldSize, ranks, missing, method, methodParams, tokenCount,
         entropySum, responseCount, rewardSum, correctCount, responseLengthSum, covariance, klSum, gradNormMax,
-        stepTimeMsMax, entropyChangePredicted, entropyChangeMeasured);
+        stepTimeMsMax, entropyChangePredicted, entropyChangeMeasured, absentFields);
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    TreeSet<String> all = new TreeSet<>(a);
+    all.addAll(b);
+    return new ArrayList<>(all);
   }
 
   private static double weighted(double a, long wa, double b, long wb) {

@@ -17,7 +17,8 @@ import java.util.Map;
 public record RankMerge(int version, long lastMergedStep, long maxSeenStep, List<Pending> pending,
     Map<Long, List<Integer>> recentlyMissing, long duplicates, long lateRanks) {
 
-  public static final int VERSION = 2;
+  /** 3: merged steps carry the fields their ranks did not measure (step-stats 1.1). */
+  public static final int VERSION = 3;
 
   public RankMerge {
     if (version != VERSION) {

@@ -71,6 +71,10 @@ public final class RunLogic {
     }
     RunState.Meta next = new RunState.Meta(RunState.Meta.VERSION, m.runId(), m.info(), m.commandSeq(), m.decisions(), step,
         m.lastForecast(), m.incompleteSteps() + (incomplete ? 1 : 0), m.lateRanks(), m.refusedCommands(), firing);
+    if (!step.measured("entropySum")) {
+      // No entropy measured (absent, not zero): nothing for the monitor; the step is still the run's last.
+      return new Outcome(new RunState(next, s.monitor()), List.of(), alerts, List.of());
+    }
     Outcome o = monitor(new RunState(next, s.monitor()),
         new MonitorEvent.Entropy((int) Math.min(Integer.MAX_VALUE, step.step()), step.entropyMean(), step.timestampMs()),
         step.timestampMs());

@@ -32,7 +32,11 @@ public record RunState(Meta meta, MonitorState monitor) {
       MergedStep lastStep, Forecast lastForecast, long incompleteSteps, long lateRanks, long refusedCommands,
       boolean incompleteFiring) {
 
-    public static final int VERSION = 2;
+    /**
+     * 3: the last merged step carries the fields its ranks did not measure (step-stats 1.1); 4: the
+     * monitor state binary with packed reasons, a decision refers to the monitor's.
+     */
+    public static final int VERSION = 4;
 
     public Meta {
       if (version != VERSION) {

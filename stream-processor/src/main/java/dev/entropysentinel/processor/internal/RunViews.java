@@ -34,7 +34,8 @@ public final class RunViews {
     MonitorState monitor = s.monitor();
     MergedStep last = m.lastStep();
     return new Summary(m.runId(), monitor.phase().name(), last == null ? null : last.step(),
-        last == null ? null : last.entropyMean(), last == null ? null : last.rewardMean(),
+        last == null || !last.measured("entropySum") ? null : last.entropyMean(),
+        last == null || !last.measured("rewardSum") ? null : last.rewardMean(),
         last == null ? (m.info() == null ? null : m.info().method()) : last.method(),
         m.info() == null ? null : m.info().plannedSteps(), m.lastForecast(), monitor.stepsToCollapse(),
         m.decisions().isEmpty() ? null : m.decisions().get(m.decisions().size() - 1));

@@ -3,6 +3,7 @@ package dev.entropysentinel.processor.internal;
 import dev.entropysentinel.forecaster.Decision;
 import dev.entropysentinel.forecaster.MonitorState;
 import dev.entropysentinel.forecaster.MonitorStateCodec;
+import dev.entropysentinel.forecaster.codec.StateBytes;
 import dev.entropysentinel.forecaster.wire.WireMapping;
 import dev.entropysentinel.schemas.ControlAck;
 import dev.entropysentinel.schemas.Covariance;
@@ -20,9 +21,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * saying what to do. Every input re-encodes its run's state, so these are on the hot path.
  *
  * <p>A run's state is {@code [version][monitor state bytes (its own codec)][meta]}. The meta does
- * not repeat text the monitor state already holds: a decision's reason and the last forecast's
- * reason are written as "the monitor's" when they equal what the monitor state gives, and as text
- * only otherwise, so reading back is exact.
+ * not repeat what the monitor state already holds: a decision's action, cause and parameters are
+ * written as the index of the monitor's decision they equal, a decision's reason and the last
+ * forecast's reason as "the monitor's" when they equal what the monitor state gives; as text only
+ * otherwise, so reading back is exact.
  */
 public final class StateSerdes {
   private static final int REASON_NULL = 0;
@@ -119,7 +121,7 @@ public final class StateSerdes {
     o.i64(c.count()).f64(c.sum()).f64(c.sumSquares())
         .list(c.topGroups(), (g, t) -> g.f64(t.fraction()).i64(t.count()).f64(t.sum()));
     o.f64(s.klSum()).f64(s.gradNormMax()).f64(s.stepTimeMsMax()).f64(s.entropyChangePredicted())
-        .f64(s.entropyChangeMeasured());
+        .f64(s.entropyChangeMeasured()).list(s.absentFields(), StateBytes.Out::str);
   }
 
   private static MergedStep readStep(StateBytes.In i) {
@@ -127,14 +129,13 @@ public final class StateSerdes {
         i.str(), i.map(StateBytes.In::f64), i.i64(), i.f64(), i.i64(), i.f64(), i.i64(), i.f64(),
         new Covariance(i.i64(), i.f64(), i.f64(),
             i.list(g -> new Covariance.TopGroup(g.f64(), g.i64(), g.f64()))),
-        i.f64(), i.f64(), i.f64(), i.f64(), i.f64());
+        i.f64(), i.f64(), i.f64(), i.f64(), i.f64(), i.list(StateBytes.In::str));
   }
 
   private static byte[] writeRunState(RunState s) {
     RunState.Meta m = s.meta();
     MonitorState monitor = s.monitor();
-    byte[] monitorBytes = MonitorStateCodec.toBytes(monitor);
-    StateBytes.Out out = new StateBytes.Out(monitorBytes.length + 1024).u8(RunState.Meta.VERSION).bytes(monitorBytes)
+    StateBytes.Out out = new StateBytes.Out(2048).u8(RunState.Meta.VERSION).bytes(MonitorStateCodec.toBytes(monitor))
         .str(m.runId()).i64(m.commandSeq()).i64(m.incompleteSteps()).i64(m.lateRanks()).i64(m.refusedCommands())
         .bool(m.incompleteFiring());
     out.bool(m.info() != null);
@@ -145,10 +146,15 @@ public final class StateSerdes {
           .i64(r.evalInterval()).enumeration(r.scoreScale()).str(r.source());
     }
     out.list(m.decisions(), (o, d) -> {
-      o.i64(d.seq()).i64(d.step()).str(d.action()).str(d.cause());
+      o.i64(d.seq()).i64(d.step());
+      Decision same = monitorDecision(monitor, d.step(), d.action(), d.cause());
+      if (same != null && same.parameterChanges().equals(d.parameters())) {
+        o.u8(monitor.decisions().indexOf(same) + 1);
+      } else {
+        o.u8(0).str(d.action()).str(d.cause()).map(d.parameters(), StateBytes.Out::str);
+      }
       reason(o, d.reason(), decisionReason(monitor, d.step(), d.action(), d.cause()));
-      o.map(d.parameters(), StateBytes.Out::str).bool(d.dryRun()).i64(d.issuedAtMs()).enumeration(d.ack())
-          .str(d.ackReason()).optI64(d.ackStep());
+      o.bool(d.dryRun()).i64(d.issuedAtMs()).enumeration(d.ack()).str(d.ackReason()).optI64(d.ackStep());
     });
     out.bool(m.lastStep() != null);
     if (m.lastStep() != null) {
@@ -157,7 +163,7 @@ public final class StateSerdes {
     out.bool(m.lastForecast() != null);
     if (m.lastForecast() != null) {
       Forecast f = m.lastForecast();
-      reason(out, f.reason(), forecastReason(monitor, f.runId()));
+      reason(out, f.reason(), WireMapping.forecastReason(monitor));
       out.str(f.schemaVersion()).str(f.runId()).i64(f.step()).i64(f.timestampMs()).optF64(f.a()).optF64(f.b())
           .optF64(f.r2()).optF64(f.ceiling()).i64(f.pointsUsed()).i64(f.finalStep()).optF64(f.predictedFinal())
           .optF64(f.predictedLo()).optF64(f.predictedHi()).str(f.model()).optI64(f.stepsToCollapse())
@@ -180,16 +186,23 @@ public final class StateSerdes {
     var decisions = in.list(i -> {
       long dseq = i.i64();
       long step = i.i64();
-      String action = i.str();
-      String cause = i.str();
+      int same = i.u8();
+      if (same > monitor.decisions().size()) {
+        throw new IllegalArgumentException("decision " + dseq + " refers to the monitor's decision " + same + " of "
+            + monitor.decisions().size());
+      }
+      Decision d = same == 0 ? null : monitor.decisions().get(same - 1);
+      String action = d == null ? i.str() : d.action().name();
+      String cause = d == null ? i.str() : d.cause().name();
+      var parameters = d == null ? i.map(StateBytes.In::str) : d.parameterChanges();
       String reason = reason(i, () -> decisionReason(monitor, step, action, cause));
-      return new RunState.DecisionEntry(dseq, step, action, cause, reason, i.map(StateBytes.In::str), i.bool(), i.i64(),
+      return new RunState.DecisionEntry(dseq, step, action, cause, reason, parameters, i.bool(), i.i64(),
           i.enumeration(ControlAck.Status.values()), i.str(), i.optI64());
     });
     MergedStep lastStep = in.bool() ? readStep(in) : null;
     Forecast forecast = null;
     if (in.bool()) {
-      String reason = reason(in, () -> forecastReason(monitor, runId));
+      String reason = reason(in, () -> WireMapping.forecastReason(monitor));
       forecast = new Forecast(in.str(), in.str(), in.i64(), in.i64(), in.optF64(), in.optF64(), in.optF64(),
           in.optF64(), in.i64(), in.i64(), in.optF64(), in.optF64(), in.optF64(), in.str(), in.optI64(),
           in.enumeration(Forecast.Phase.values()), reason);
@@ -220,9 +233,15 @@ public final class StateSerdes {
 
   /** The reason a command carries ({@link WireMapping#command}) for the monitor's decision it was sent for. */
   private static String decisionReason(MonitorState monitor, long step, String action, String cause) {
+    Decision d = monitorDecision(monitor, step, action, cause);
+    return d == null ? null : d.cause() + ": " + d.reason();
+  }
+
+  /** The monitor's decision a processor's decision entry was sent for, {@code null} when it is no longer kept. */
+  private static Decision monitorDecision(MonitorState monitor, long step, String action, String cause) {
     for (Decision d : monitor.decisions()) {
       if (d.step() == step && d.action().name().equals(action) && d.cause().name().equals(cause)) {
-        return d.cause() + ": " + d.reason();
+        return d;
       }
     }
     return null;
@@ -230,6 +249,6 @@ public final class StateSerdes {
 
   /** The reason {@link WireMapping#forecast} gives for the monitor state as it is. */
   private static String forecastReason(MonitorState monitor, String runId) {
-    return WireMapping.forecast(runId, 0, monitor).reason();
+    return WireMapping.forecastReason(monitor);
   }
 }

@@ -40,6 +40,25 @@ class StepMergerTest {
   }
 
   @Test
+  void aFieldAnyRankDidNotMeasureIsAbsentFromTheMergedStepAndSurvivesTheStateSerde() {
+    dev.entropysentinel.schemas.StepStats full = step("r", 0, 2, 1, 0.5, 10);
+    dev.entropysentinel.schemas.StepStats s = step("r", 1, 2, 1, 0.5, 10);
+    dev.entropysentinel.schemas.StepStats partial = new dev.entropysentinel.schemas.StepStats(s.schemaVersion(), s.runId(), s.host(),
+        s.rank(), s.worldSize(), s.step(), s.timestampMs(), s.method(), s.methodParams(), s.tokenCount(), s.entropySum(),
+        s.responseCount(), s.rewardSum(), s.correctCount(), s.responseLengthSum(), s.clipLowCount(), s.clipHighCount(),
+        s.detachedCount(), s.penalizedCount(), s.steerWeightMin(), s.steerWeightSum(), s.covariance(), 0, s.gradNorm(),
+        s.stepTimeMs(), s.entropyChangePredicted(), s.entropyChangeMeasured(), List.of("klSum"));
+    StepMerger.Result r = merger.accept(RankMerge.empty(), full, 0);
+    r = merger.accept(r.state(), partial, 0);
+    MergedStep m = r.merged().get(0);
+    assertThat(m.absentFields()).containsExactly("klSum");
+    assertThat(m.measured("entropySum")).isTrue();
+    RankMerge pending = merger.accept(RankMerge.empty(), partial, 0).state();
+    var serde = StateSerdes.rankMerge();
+    assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", pending))).isEqualTo(pending);
+  }
+
+  @Test
   void graceMustBePositive() {
     assertThatThrownBy(() -> new StepMerger(0, 1)).hasMessage("processor.graceSteps must be >= 1, was 0");
   }

@@ -1,5 +1,6 @@
 package dev.entropysentinel.trainer.emit;
 
+import dev.entropysentinel.schemas.Alert;
 import dev.entropysentinel.schemas.ControlAck;
 import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.RunInfo;
@@ -130,6 +131,11 @@ public final class KafkaEmitter implements StatsSink {
   @Override
   public void accept(ControlAck a) {
     spool(Topics.CONTROL_ACKS, a.runId(), WireJson.write(a), "control ack run " + a.runId() + " seq " + a.seq() + " " + a.status());
+  }
+
+  @Override
+  public void accept(Alert a) {
+    spool(Topics.ALERTS, a.runId(), WireJson.write(a), "alert run " + a.runId() + " " + a.type() + " " + a.status());
   }
 
   private void spool(String topic, String key, byte[] value, String what) {

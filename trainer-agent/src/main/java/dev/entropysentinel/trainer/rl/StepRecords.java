@@ -9,6 +9,7 @@ import dev.entropysentinel.trainer.loss.LossConfig;
 import dev.entropysentinel.trainer.loss.Method;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,6 +73,6 @@ final class StepRecords {
         method.wireName(), params, tokens, entropySum, ro.rows(), rewardSum, correct, lengthSum,
         Math.min(c.clipLow, tokens), Math.min(c.clipHigh, tokens), Math.min(c.detached, tokens), Math.min(c.penalised, tokens),
         steer ? c.weightMin() : 1.0, steer ? c.weightSum : tokens, covariance, c.klSum, t.gradNorm(), t.stepTimeMs(),
-        predicted, measured, t.skippedUpdates());
+        predicted, measured, List.of(), t.skippedUpdates());
   }
 }

@@ -1,5 +1,6 @@
 package dev.entropysentinel.trainer.stats;
 
+import dev.entropysentinel.schemas.Alert;
 import dev.entropysentinel.schemas.ControlAck;
 import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.RunInfo;
@@ -22,6 +23,9 @@ public interface StatsSink extends AutoCloseable {
 
   /** The trainer's answer to a control command. */
   default void accept(ControlAck ack) {}
+
+  /** An alert raised by the agent itself (the sidecar's INTERVENE advice a user must act on). */
+  default void accept(Alert alert) {}
 
   @Override
   void close();
@@ -48,6 +52,11 @@ public interface StatsSink extends AutoCloseable {
       @Override
       public void accept(ControlAck ack) {
         all.forEach(s -> s.accept(ack));
+      }
+
+      @Override
+      public void accept(Alert alert) {
+        all.forEach(s -> s.accept(alert));
       }
 
       @Override

@@ -108,6 +108,6 @@ class ExactRunTest {
         s.method(), s.methodParams(), s.tokenCount(), s.entropySum(), s.responseCount(), s.rewardSum(), s.correctCount(),
         s.responseLengthSum(), s.clipLowCount(), s.clipHighCount(), s.detachedCount(), s.penalizedCount(), s.steerWeightMin(),
         s.steerWeightSum(), s.covariance(), s.klSum(), s.gradNorm(), 0, s.entropyChangePredicted(), s.entropyChangeMeasured(),
-        s.skippedUpdates())).toList();
+        s.absentFields(), s.skippedUpdates())).toList();
   }
 }

@@ -1,4 +1,4 @@
-package dev.entropysentinel.processor.internal;
+package dev.entropysentinel.forecaster.codec;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -12,25 +12,26 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * The primitives of the processor's binary state layouts: integers as zig-zag varints (steps and
- * counts take one or two bytes), doubles as their 8 IEEE bytes (exact, NaN kept), strings as UTF-8
- * with a length (0 = null), maps in key order so equal values give equal bytes. Binary rather than
- * JSON because every input re-encodes its run's state: Jackson was 40% of the stream thread.
+ * The primitives of the binary state layouts (the forecaster's monitor state, the processor's
+ * stores): integers as zig-zag varints (steps and counts take one or two bytes), doubles as their
+ * 8 IEEE bytes (exact, NaN kept), strings as UTF-8 with a length (0 = null), maps in key order so
+ * equal values give equal bytes. Binary rather than JSON because every input re-encodes its run's
+ * state: Jackson was 40% of the stream thread.
  */
-final class StateBytes {
+public final class StateBytes {
   private StateBytes() {}
 
   /** A growing output buffer. */
-  static final class Out {
+  public static final class Out {
     private byte[] buf;
     private int size;
 
-    Out() {
+    public Out() {
       this(256);
     }
 
     /** @param expected bytes the value will likely take, so the buffer is not copied as it grows */
-    Out(int expected) {
+    public Out(int expected) {
       buf = new byte[Math.max(16, expected)];
     }
 
@@ -40,17 +41,17 @@ final class StateBytes {
       }
     }
 
-    Out u8(int v) {
+    public Out u8(int v) {
       ensure(1);
       buf[size++] = (byte) v;
       return this;
     }
 
-    Out bool(boolean v) {
+    public Out bool(boolean v) {
       return u8(v ? 1 : 0);
     }
 
-    Out i64(long v) {
+    public Out i64(long v) {
       long z = (v << 1) ^ (v >> 63);
       ensure(10);
       while ((z & ~0x7FL) != 0) {
@@ -61,7 +62,7 @@ final class StateBytes {
       return this;
     }
 
-    Out f64(double v) {
+    public Out f64(double v) {
       long bits = Double.doubleToRawLongBits(v);
       ensure(8);
       for (int shift = 56; shift >= 0; shift -= 8) {
@@ -70,15 +71,34 @@ final class StateBytes {
       return this;
     }
 
-    Out bytes(byte[] b) {
-      i64(b.length);
+    public Out bytes(byte[] b) {
+      return i64(b.length).raw(b);
+    }
+
+    /** The bytes as they are, without their length: for a part whose own layout ends it. */
+    public Out raw(byte[] b) {
       ensure(b.length);
       System.arraycopy(b, 0, buf, size, b.length);
       size += b.length;
       return this;
     }
 
-    Out str(String s) {
+    /** A non-negative integer as an unsigned varint (one byte below 128). */
+    public Out u64(long v) {
+      if (v < 0) {
+        throw new IllegalArgumentException("u64 takes a non-negative value, was " + v);
+      }
+      long z = v;
+      ensure(10);
+      while ((z & ~0x7FL) != 0) {
+        buf[size++] = (byte) ((z & 0x7F) | 0x80);
+        z >>>= 7;
+      }
+      buf[size++] = (byte) z;
+      return this;
+    }
+
+    public Out str(String s) {
       if (s == null) {
         return i64(0);
       }
@@ -90,26 +110,26 @@ final class StateBytes {
       return this;
     }
 
-    Out optI64(Long v) {
+    public Out optI64(Long v) {
       return v == null ? bool(false) : bool(true).i64(v);
     }
 
-    Out optF64(Double v) {
+    public Out optF64(Double v) {
       return v == null ? bool(false) : bool(true).f64(v);
     }
 
     /** An enum constant's ordinal + 1, 0 for null. */
-    Out enumeration(Enum<?> e) {
+    public Out enumeration(Enum<?> e) {
       return i64(e == null ? 0 : e.ordinal() + 1L);
     }
 
-    <T> Out list(List<T> items, BiConsumer<Out, T> each) {
+    public <T> Out list(List<T> items, BiConsumer<Out, T> each) {
       i64(items.size());
       items.forEach(item -> each.accept(this, item));
       return this;
     }
 
-    <V> Out map(Map<String, V> items, BiConsumer<Out, V> each) {
+    public <V> Out map(Map<String, V> items, BiConsumer<Out, V> each) {
       i64(items.size());
       new TreeMap<>(items).forEach((k, v) -> {
         str(k);
@@ -118,28 +138,28 @@ final class StateBytes {
       return this;
     }
 
-    byte[] toBytes() {
+    public byte[] toBytes() {
       return Arrays.copyOf(buf, size);
     }
   }
 
   /** Reads what {@link Out} wrote; a truncated value throws {@link BufferUnderflowException}. */
-  static final class In {
+  public static final class In {
     private final ByteBuffer in;
 
-    In(byte[] bytes) {
+    public In(byte[] bytes) {
       this.in = ByteBuffer.wrap(bytes);
     }
 
-    int u8() {
+    public int u8() {
       return in.get() & 0xFF;
     }
 
-    boolean bool() {
+    public boolean bool() {
       return u8() != 0;
     }
 
-    long i64() {
+    public long i64() {
       long z = 0;
       for (int shift = 0; shift < 64; shift += 7) {
         byte b = in.get();
@@ -151,11 +171,24 @@ final class StateBytes {
       throw new IllegalArgumentException("a varint longer than 10 bytes");
     }
 
-    int i32() {
+    /** What {@link Out#u64} wrote. */
+    public long u64() {
+      long z = 0;
+      for (int shift = 0; shift < 63; shift += 7) {
+        byte b = in.get();
+        z |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          return z;
+        }
+      }
+      throw new IllegalArgumentException("an unsigned varint longer than 9 bytes");
+    }
+
+    public int i32() {
       return Math.toIntExact(i64());
     }
 
-    double f64() {
+    public double f64() {
       return Double.longBitsToDouble(in.getLong());
     }
 
@@ -167,13 +200,13 @@ final class StateBytes {
       return n;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
       byte[] b = new byte[length(i32())];
       in.get(b);
       return b;
     }
 
-    String str() {
+    public String str() {
       int n = i32();
       if (n == 0) {
         return null;
@@ -183,20 +216,20 @@ final class StateBytes {
       return new String(b, StandardCharsets.UTF_8);
     }
 
-    Long optI64() {
+    public Long optI64() {
       return bool() ? i64() : null;
     }
 
-    Double optF64() {
+    public Double optF64() {
       return bool() ? f64() : null;
     }
 
-    <E extends Enum<E>> E enumeration(E[] values) {
+    public <E extends Enum<E>> E enumeration(E[] values) {
       int i = i32();
       return i == 0 ? null : values[i - 1];
     }
 
-    <T> List<T> list(Function<In, T> each) {
+    public <T> List<T> list(Function<In, T> each) {
       int n = length(i32());
       List<T> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
@@ -205,7 +238,7 @@ final class StateBytes {
       return out;
     }
 
-    <V> Map<String, V> map(Function<In, V> each) {
+    public <V> Map<String, V> map(Function<In, V> each) {
       int n = length(i32());
       Map<String, V> out = new TreeMap<>();
       for (int i = 0; i < n; i++) {
@@ -214,7 +247,7 @@ final class StateBytes {
       return out;
     }
 
-    int remaining() {
+    public int remaining() {
       return in.remaining();
     }
   }
