@@ -40,7 +40,11 @@ import java.util.TreeSet;
  * and a 1.0 record without it reads as all measured. Only the names in {@link #ABSENTABLE} may be
  * listed.
  *
+ * <p>{@code skippedUpdates} counts the optimizer updates of the step that were dropped because
+ * the gradient norm was not finite (a healthy run has none); a record without it reads as 0.
+ *
  * @param absentFields names of the fields the source did not measure, empty when it measured all
+ * @param skippedUpdates updates of the step dropped for a non-finite gradient norm
  * @throws InvalidRecordException from the constructor when a field is missing or out of range
  */
 public record StepStats(
@@ -71,7 +75,8 @@ public record StepStats(
     double stepTimeMs,
     double entropyChangePredicted,
     double entropyChangeMeasured,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> absentFields) implements WireRecord, StepSums {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> absentFields,
+    long skippedUpdates) implements WireRecord, StepSums {
 
   /** The fields a source may leave unmeasured: every measurement, none of the identity fields. */
   public static final Set<String> ABSENTABLE = Set.of("tokenCount", "entropySum", "responseCount", "rewardSum",
@@ -88,10 +93,23 @@ public record StepStats(
     this(schemaVersion, runId, host, rank, worldSize, step, timestampMs, method, methodParams, tokenCount, entropySum,
         responseCount, rewardSum, correctCount, responseLengthSum, clipLowCount, clipHighCount, detachedCount,
         penalizedCount, steerWeightMin, steerWeightSum, covariance, klSum, gradNorm, stepTimeMs, entropyChangePredicted,
-        entropyChangeMeasured, List.of());
+        entropyChangeMeasured, List.of(), 0);
   }
 
-  /** The canonical constructor; an {@code absentFields} missing from the JSON (a 1.0 record) is injected as empty. */
+  /** A record that names its unmeasured fields and skipped no update. */
+  public StepStats(String schemaVersion, String runId, String host, int rank, int worldSize, long step, long timestampMs,
+      String method, Map<String, Double> methodParams, long tokenCount, double entropySum, long responseCount,
+      double rewardSum, long correctCount, double responseLengthSum, long clipLowCount, long clipHighCount,
+      long detachedCount, long penalizedCount, double steerWeightMin, double steerWeightSum, Covariance covariance,
+      double klSum, double gradNorm, double stepTimeMs, double entropyChangePredicted, double entropyChangeMeasured,
+      List<String> absentFields) {
+    this(schemaVersion, runId, host, rank, worldSize, step, timestampMs, method, methodParams, tokenCount, entropySum,
+        responseCount, rewardSum, correctCount, responseLengthSum, clipLowCount, clipHighCount, detachedCount,
+        penalizedCount, steerWeightMin, steerWeightSum, covariance, klSum, gradNorm, stepTimeMs, entropyChangePredicted,
+        entropyChangeMeasured, absentFields, 0);
+  }
+
+  /** The canonical constructor; an {@code absentFields} missing from the JSON (a 1.0 record) is injected as empty, a missing {@code skippedUpdates} as 0. */
   public StepStats(
       String schemaVersion,
       String runId,
@@ -120,7 +138,8 @@ public record StepStats(
       double stepTimeMs,
       double entropyChangePredicted,
       double entropyChangeMeasured,
-      @JacksonInject(value = WireJson.NONE_ABSENT, useInput = OptBoolean.TRUE) List<String> absentFields) {
+      @JacksonInject(value = WireJson.NONE_ABSENT, useInput = OptBoolean.TRUE) List<String> absentFields,
+      @JacksonInject(value = WireJson.NONE_SKIPPED, useInput = OptBoolean.TRUE) long skippedUpdates) {
     version(schemaVersion);
     id("runId", runId);
     id("host", host);
@@ -153,6 +172,7 @@ public record StepStats(
     nonNegative("stepTimeMs", stepTimeMs);
     finite("entropyChangePredicted", entropyChangePredicted);
     finite("entropyChangeMeasured", entropyChangeMeasured);
+    nonNegative("skippedUpdates", skippedUpdates);
     this.schemaVersion = schemaVersion;
     this.runId = runId;
     this.host = host;
@@ -181,6 +201,7 @@ public record StepStats(
     this.entropyChangePredicted = entropyChangePredicted;
     this.entropyChangeMeasured = entropyChangeMeasured;
     this.absentFields = absentFields(absentFields);
+    this.skippedUpdates = skippedUpdates;
   }
 
   /** Whether the source measured {@code field} (one of {@link #ABSENTABLE}). */

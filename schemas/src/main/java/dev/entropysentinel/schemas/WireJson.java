@@ -33,6 +33,7 @@ public final class WireJson {
    * otherwise. Every other field stays required.
    */
   static final String NONE_ABSENT = "wire.noneAbsent";
+  static final String NONE_SKIPPED = "wire.noneSkipped";
 
   private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
 
@@ -44,7 +45,7 @@ public final class WireJson {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
       .serializationInclusion(JsonInclude.Include.ALWAYS)
-      .injectableValues(new InjectableValues.Std().addValue(NONE_ABSENT, java.util.List.of()))
+      .injectableValues(new InjectableValues.Std().addValue(NONE_ABSENT, java.util.List.of()).addValue(NONE_SKIPPED, 0L))
       .build();
 
   static {

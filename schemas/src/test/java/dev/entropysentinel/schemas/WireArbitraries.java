@@ -46,7 +46,7 @@ final class WireArbitraries {
             Combinators.combine(finite(), nonNegative()).as((x, y) -> new double[] {x, y}), absent)
         .as((run, rw, step, c, params, cov, xy, gaps) -> new StepStats(SchemaVersion.CURRENT, run, "host-" + rw[0], rw[0], rw[1],
             step, 1_700_000_000_000L + step, "kl-cov", params, c[0], xy[1], c[1], xy[0], c[3], xy[1], c[2], c[2], c[2], c[2],
-            0.8, c[0] * 0.9, cov, xy[0], xy[1], xy[1], xy[0] / 1e3, -xy[0] / 1e3, gaps));
+            0.8, c[0] * 0.9, cov, xy[0], xy[1], xy[1], xy[0] / 1e3, -xy[0] / 1e3, gaps, c[3]));
   }
 
   static Arbitrary<EvalResult> evals() {

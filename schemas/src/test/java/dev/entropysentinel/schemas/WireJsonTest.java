@@ -96,6 +96,23 @@ class WireJsonTest {
   }
 
   @Test
+  void aRecordWithoutSkippedUpdatesReadsAsNoneSkipped() {
+    StepStats s = WireArbitraries.stepStats().filter(x -> x.skippedUpdates() > 0).sample();
+    ObjectNode json = json(s);
+    json.remove("skippedUpdates");
+    assertThat(read(json, StepStats.class).skippedUpdates()).isZero();
+    assertThat(read(json(s), StepStats.class).skippedUpdates()).isEqualTo(s.skippedUpdates());
+  }
+
+  @Test
+  void aNegativeSkippedUpdateCountIsRejectedNamingTheField() {
+    ObjectNode json = json(WireArbitraries.stepStats().sample());
+    json.put("skippedUpdates", -1);
+    assertThatThrownBy(() -> read(json, StepStats.class)).isInstanceOf(InvalidRecordException.class)
+        .hasMessageStartingWith("skippedUpdates:");
+  }
+
+  @Test
   void notANumberIsRejectedWhereANumberMustBeFinite() {
     ObjectNode json = json(WireArbitraries.stepStats().sample());
     json.put("entropySum", "NaN");

@@ -52,7 +52,7 @@ import java.util.Set;
 final class DemoSession {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** KL-Cov as INTERVENE applies it on the built-in trainer: the tiny preset's ratio, not the paper's 7B one. */
-  static final Map<String, String> TINY_KL_COV = ControlParameters.klCov(0.1, 1);
+  static final Map<String, String> TINY_KL_COV = ControlParameters.klCov(0.05, 2);
   private static final Duration CATCH_UP = Duration.ofSeconds(30);
 
   private final DemoSettings settings;

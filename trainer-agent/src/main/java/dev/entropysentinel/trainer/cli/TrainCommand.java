@@ -3,7 +3,6 @@ package dev.entropysentinel.trainer.cli;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.entropysentinel.schemas.CommandSigner;
-import dev.entropysentinel.schemas.ControlParameters;
 import dev.entropysentinel.trainer.StepListener;
 import dev.entropysentinel.trainer.Training;
 import dev.entropysentinel.trainer.control.ControlGate;
@@ -27,9 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,96 +39,89 @@ import picocli.CommandLine.Option;
     name = "train",
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
+    defaultValueProvider = ConfigDefaults.class,
     description = "Trains a small transformer with RL on verifiable tasks (addition, sorting) and reports per-step "
         + "token statistics. Ratios are fractions of valid tokens (0.002 = 0.2%%).")
 public final class TrainCommand implements Callable<Integer> {
-  /**
-   * Config keys to the flags that set them, so validation errors name the flag; the loss
-   * parameters' flags come from the schemas vocabulary ({@link ControlParameters.Parameter#flag()}).
-   */
-  private static final Map<String, String> FLAGS = Map.ofEntries(
-      Map.entry("trainer.runId", "--run-id"), Map.entry("trainer.steps", "--steps"),
-      Map.entry("trainer.promptsPerStep", "--prompts"), Map.entry("trainer.groupSize", "--group-size"),
-      Map.entry("trainer.ranks", "--ranks"), Map.entry("trainer.miniBatches", "--mini-batches"),
-      Map.entry("trainer.ppoEpochs", "--ppo-epochs"), Map.entry("trainer.learningRate", "--lr"),
-      Map.entry("trainer.lrSchedule", "--lr-schedule"), Map.entry("trainer.lrWarmupSteps", "--lr-warmup"),
-      Map.entry("trainer.lrFloor", "--lr-floor"),
-      Map.entry("trainer.weightDecay", "--weight-decay"), Map.entry("trainer.maxGradNorm", "--max-grad-norm"),
-      Map.entry("trainer.evalEvery", "--eval-every"), Map.entry("trainer.evalSize", "--eval-size"),
-      Map.entry("trainer.passK", "--pass-k"), Map.entry("trainer.warmStartSteps", "--warm-start-steps"),
-      Map.entry("trainer.warmStartBatch", "--warm-start-batch"), Map.entry("trainer.warmStartNoise", "--warm-start-noise"),
-      Map.entry("trainer.warmStartLearningRate", "--warm-start-lr"), Map.entry("trainer.checkpointEvery", "--checkpoint-every"),
-      Map.entry("trainer.entropyChangeSample", "--dh-sample"),
-      Map.entry("model.modelDim", "--model-dim"), Map.entry("model.heads", "--heads"), Map.entry("model.layers", "--layers"),
-      Map.entry("model.ffnMultiplier", "--ffn-multiplier"));
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--method", defaultValue = "grpo", converter = MethodConverter.class,
       description = "grpo, clip-higher, clip-cov, kl-cov, steer, entropy-bonus, ref-kl, adaptive-entropy, forking-tokens (default: ${DEFAULT-VALUE})")
   Method method;
 
-  @Option(names = "--steps", description = "RL steps (default 150)") Integer steps;
-  @Option(names = "--seed", description = "seed of weights, task split, sampling (default 7)") Long seed;
+  // Fields named like the TrainerConfig / ModelConfig / LossConfig components they set: ConfigDefaults shows those
+  // records' defaults as ${DEFAULT-VALUE}, config() passes every given option to the builder method of that name,
+  // and a validation error's key finds its flag the same way. Nothing here repeats a default.
+  @Option(names = "--steps", description = "RL steps (default ${DEFAULT-VALUE})") Integer steps;
+  @Option(names = "--seed", description = "seed of weights, task split, sampling (default ${DEFAULT-VALUE})") Long seed;
   @Option(names = "--run-id", description = "run id on every record (default train-<method>-<seed>)") String runId;
-  @Option(names = "--prompts", description = "prompts per rank per step (default 16)") Integer prompts;
-  @Option(names = "--group-size", description = "samples per prompt G (default 8)") Integer groupSize;
-  @Option(names = "--ranks", description = "data-parallel replicas in this process (default 1)") Integer ranks;
-  @Option(names = "--cov-scope", description = "local|global: token selections per rank or over all ranks (default local)") CovScope covScope;
-  @Option(names = "--mini-batches", description = "PPO mini-batches per epoch (default 2)") Integer miniBatches;
-  @Option(names = "--ppo-epochs", description = "passes over each rollout (default 2)") Integer ppoEpochs;
-  @Option(names = "--lr", description = "peak AdamW learning rate of the RL steps (default 3e-4)") Double lr;
-  @Option(names = "--lr-schedule", description = "cosine|linear|constant: decay after the warmup to --lr-floor at the last step (default cosine)")
+  @Option(names = "--prompts", description = "prompts per rank per step (default ${DEFAULT-VALUE})") Integer promptsPerStep;
+  @Option(names = "--group-size", description = "samples per prompt G (default ${DEFAULT-VALUE})") Integer groupSize;
+  @Option(names = "--ranks", description = "data-parallel replicas in this process (default ${DEFAULT-VALUE})") Integer ranks;
+  @Option(names = "--cov-scope", description = "LOCAL|GLOBAL: token selections per rank or over all ranks (default ${DEFAULT-VALUE})")
+  CovScope covScope;
+  @Option(names = "--mini-batches", description = "PPO mini-batches per epoch; --preset tiny sets 4 (default ${DEFAULT-VALUE})") Integer miniBatches;
+  @Option(names = "--ppo-epochs", description = "passes over each rollout (default ${DEFAULT-VALUE})") Integer ppoEpochs;
+  @Option(names = "--lr", description = "peak AdamW learning rate of the RL steps (default ${DEFAULT-VALUE})") Double learningRate;
+  @Option(names = "--lr-schedule", description = "COSINE|LINEAR|CONSTANT: decay after the warmup to --lr-floor at the last step "
+      + "(default ${DEFAULT-VALUE})")
   dev.entropysentinel.trainer.LearningRateSchedule.Shape lrSchedule;
-  @Option(names = "--lr-warmup", description = "steps of linear learning-rate warmup (default 5)") Integer lrWarmup;
-  @Option(names = "--lr-floor", description = "last step's learning rate as a fraction of --lr (default 0.1)") Double lrFloor;
-  @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.01)") Double weightDecay;
-  @Option(names = "--max-grad-norm", description = "gradient clipping norm (default 1.0)") Double maxGradNorm;
-  @Option(names = "--eval-every", description = "validate every N steps (default 10)") Integer evalEvery;
-  @Option(names = "--eval-size", description = "validation problems (default 256)") Integer evalSize;
-  @Option(names = "--pass-k", description = "samples per validation problem (default 4)") Integer passK;
-  @Option(names = "--warm-start-steps", description = "supervised warm-start steps (default 1500; 0 skips)") Integer warmStartSteps;
-  @Option(names = "--warm-start-batch", description = "demonstrations per warm-start step (default 128)") Integer warmStartBatch;
-  @Option(names = "--warm-start-noise", description = "chance a demonstration character is wrong (default 0.3)") Double warmStartNoise;
-  @Option(names = "--warm-start-lr", description = "warm-start learning rate (default 1e-3)") Double warmStartLr;
-  @Option(names = "--model-dim", description = "transformer width (default 64)") Integer modelDim;
-  @Option(names = "--heads", description = "attention heads (default 4)") Integer heads;
-  @Option(names = "--layers", description = "decoder blocks (default 2)") Integer layers;
-  @Option(names = "--ffn-multiplier", description = "MLP width / model width (default 4)") Integer ffnMultiplier;
+  @Option(names = "--lr-warmup", description = "steps of linear learning-rate warmup (default ${DEFAULT-VALUE})") Integer lrWarmupSteps;
+  @Option(names = "--lr-floor", description = "last step's learning rate as a fraction of --lr (default ${DEFAULT-VALUE})") Double lrFloor;
+  @Option(names = "--weight-decay", description = "AdamW weight decay (default ${DEFAULT-VALUE})") Double weightDecay;
+  @Option(names = "--max-grad-norm", description = "gradient clipping norm (default ${DEFAULT-VALUE})") Double maxGradNorm;
+  @Option(names = "--eval-every", description = "validate every N steps (default ${DEFAULT-VALUE})") Integer evalEvery;
+  @Option(names = "--eval-size", description = "validation problems (default ${DEFAULT-VALUE})") Integer evalSize;
+  @Option(names = "--pass-k", description = "samples per validation problem (default ${DEFAULT-VALUE})") Integer passK;
+  @Option(names = "--warm-start-steps", description = "supervised warm-start steps, 0 skips (default ${DEFAULT-VALUE})") Integer warmStartSteps;
+  @Option(names = "--warm-start-batch", description = "demonstrations per warm-start step (default ${DEFAULT-VALUE})") Integer warmStartBatch;
+  @Option(names = "--warm-start-noise", description = "chance a demonstration character is wrong (default ${DEFAULT-VALUE})")
+  Double warmStartNoise;
+  @Option(names = "--warm-start-lr", description = "warm-start learning rate (default ${DEFAULT-VALUE})") Double warmStartLearningRate;
+  @Option(names = "--model-dim", description = "transformer width (default ${DEFAULT-VALUE})") Integer modelDim;
+  @Option(names = "--heads", description = "attention heads (default ${DEFAULT-VALUE})") Integer heads;
+  @Option(names = "--layers", description = "decoder blocks (default ${DEFAULT-VALUE})") Integer layers;
+  @Option(names = "--ffn-multiplier", description = "MLP width / model width (default ${DEFAULT-VALUE})") Integer ffnMultiplier;
   @Option(names = "--no-stats", negatable = true, defaultValue = "true", description = "skip covariance and entropy-change statistics")
   boolean stats;
   @Option(names = "--dh-sample", description = {"fraction of each step's sampled responses (at least one) on which the predicted "
-      + "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step (default 0.0625, i.e. 8 of 128; 1 = all)"})
-  Double dhSample;
+      + "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step, 1 = all (default ${DEFAULT-VALUE})"})
+  Double entropyChangeSample;
 
   @Option(names = "--preset", defaultValue = "paper", converter = PresetConverter.class,
       description = {"paper|tiny: parameters of the covariance-controlled methods. paper = science.md defaults; "
-          + "tiny = scaled to this trainer's ~600-token batches (clip-cov-ratio 0.1, kl-cov-ratio 0.1, steer-w-min 0.5). "
+          + "tiny = scaled to this trainer's ~150-token mini-batches (mini-batches 4 for every method; kl-cov-ratio 0.05, kl-coef 2; "
+          + "clip-cov-ratio 0.05, clip-cov-lb 0.5; steer-w-min 0.5). "
           + "Explicit flags override it (default ${DEFAULT-VALUE})"})
   dev.entropysentinel.trainer.loss.LossPreset preset;
-  @Option(names = "--eps-low", description = "PPO clip below (default 0.2; clip-cov 1)") Double epsLow;
-  @Option(names = "--eps-high", description = "PPO clip above (default 0.2; clip-higher 0.28; clip-cov 1)") Double epsHigh;
-  @Option(names = "--clip-cov-ratio", description = "Clip-Cov: fraction of valid tokens detached (default 2e-4)") Double clipCovRatio;
-  @Option(names = "--clip-cov-lb", description = "Clip-Cov: covariance lower bound (default 1)") Double clipCovLb;
-  @Option(names = "--clip-cov-ub", description = "Clip-Cov: covariance upper bound (default 5)") Double clipCovUb;
-  @Option(names = "--kl-cov-ratio", description = "KL-Cov: fraction (not percent) of valid tokens penalised (default 2e-3)") Double klCovRatio;
-  @Option(names = "--kl-coef", description = "KL-Cov: penalty coefficient (default 1)") Double klCoef;
-  @Option(names = "--steer-mode", description = "STEER: linear|exponential (default exponential)") SteerMode steerMode;
-  @Option(names = "--steer-w-min", description = "STEER: smallest weight (default 0.8)") Double steerWMin;
-  @Option(names = "--steer-w-max", description = "STEER: largest weight (linear default 1.2; exponential 1)") Double steerWMax;
-  @Option(names = "--entropy-coef", description = "entropy bonus alpha (default 0.005); adaptive-entropy: initial alpha (0)") Double entropyCoef;
-  @Option(names = "--ref-kl-coef", description = "reference-KL beta (default 0.001)") Double refKlCoef;
-  @Option(names = "--target-entropy", description = "adaptive-entropy target (default 0.2)") Double targetEntropy;
-  @Option(names = "--entropy-coef-delta", description = "adaptive-entropy step of alpha (default 1e-4)") Double entropyCoefDelta;
-  @Option(names = "--entropy-coef-max", description = "adaptive-entropy largest alpha (default 0.01)") Double entropyCoefMax;
-  @Option(names = "--forking-rho", description = "forking tokens: fraction of highest-entropy tokens trained (default 0.2)") Double forkingRho;
+  // Method parameters: the defaults shown are GRPO's; a method may start elsewhere (clip-higher, clip-cov: PPO clip;
+  // entropy-bonus: alpha), and step-stats methodParams report the values in force.
+  @Option(names = "--eps-low", description = "PPO clip below; clip-cov has its own default (default ${DEFAULT-VALUE})") Double epsLow;
+  @Option(names = "--eps-high", description = "PPO clip above; clip-higher and clip-cov have their own defaults (default ${DEFAULT-VALUE})") Double epsHigh;
+  @Option(names = "--clip-cov-ratio", description = "Clip-Cov: fraction of valid tokens detached (default ${DEFAULT-VALUE})") Double clipCovRatio;
+  @Option(names = "--clip-cov-lb", description = "Clip-Cov: covariance lower bound (default ${DEFAULT-VALUE})") Double clipCovLb;
+  @Option(names = "--clip-cov-ub", description = "Clip-Cov: covariance upper bound (default ${DEFAULT-VALUE})") Double clipCovUb;
+  @Option(names = "--kl-cov-ratio", description = "KL-Cov: fraction (not percent) of valid tokens penalised (default ${DEFAULT-VALUE})")
+  Double klCovRatio;
+  @Option(names = "--kl-coef", description = "KL-Cov: penalty coefficient (default ${DEFAULT-VALUE})") Double klCoef;
+  @Option(names = "--steer-mode", description = "STEER: LINEAR|EXPONENTIAL (default ${DEFAULT-VALUE})") SteerMode steerMode;
+  @Option(names = "--steer-w-min", description = "STEER: smallest weight (default ${DEFAULT-VALUE})") Double steerWMin;
+  @Option(names = "--steer-w-max", description = "STEER: largest weight; the linear mode has its own default (default ${DEFAULT-VALUE})") Double steerWMax;
+  @Option(names = "--entropy-coef", description = "entropy bonus alpha, adaptive-entropy initial alpha; entropy-bonus has its "
+      + "own default (default ${DEFAULT-VALUE})") Double entropyCoef;
+  @Option(names = "--ref-kl-coef", description = "reference-KL beta (default ${DEFAULT-VALUE})") Double refKlCoef;
+  @Option(names = "--target-entropy", description = "adaptive-entropy target (default ${DEFAULT-VALUE})") Double targetEntropy;
+  @Option(names = "--entropy-coef-delta", description = "adaptive-entropy step of alpha (default ${DEFAULT-VALUE})") Double entropyCoefDelta;
+  @Option(names = "--entropy-coef-max", description = "adaptive-entropy largest alpha (default ${DEFAULT-VALUE})") Double entropyCoefMax;
+  @Option(names = "--forking-rho", description = "forking tokens: fraction of highest-entropy tokens trained (default ${DEFAULT-VALUE})")
+  Double forkingRho;
 
   @Option(names = "--threads", defaultValue = "2", description = "PyTorch intra-op threads (default ${DEFAULT-VALUE})") int threads;
   @Option(names = "--device", defaultValue = "cpu", description = "cpu|gpu; gpu needs DJL's CUDA build of PyTorch (default ${DEFAULT-VALUE})")
   String device;
   @Option(names = "--out", description = "write step-stats and eval records as JSON lines to FILE") Path out;
   @Option(names = "--checkpoint-dir", description = "save checkpoints here") Path checkpointDir;
-  @Option(names = "--checkpoint-every", description = "save every N steps (default 0: at the end only)") Integer checkpointEvery;
+  @Option(names = "--checkpoint-every", description = "save every N steps, 0: at the end only (default ${DEFAULT-VALUE})") Integer checkpointEvery;
   @Option(names = "--resume", description = "continue from the checkpoint in DIR (same model sizes)") Path resume;
 
   @Option(names = "--bootstrap", description = "Kafka bootstrap servers HOST:PORT: send run, step-stats and eval records "
@@ -235,79 +225,32 @@ public final class TrainCommand implements Callable<Integer> {
     return out != null ? out.resolveSibling(out.getFileName() + suffix) : Path.of(config.runId() + suffix);
   }
 
-  /** The validated configuration; invalid values become usage errors naming the flag. */
+  /**
+   * The validated configuration: the preset, then every option given on the command line passed to
+   * the builder method of its field's name. Invalid values become usage errors naming the flag.
+   */
   TrainerConfig config() {
+    CommandLine.ParseResult given = spec.commandLine().getParseResult();
     try {
       LossConfig.Builder loss = preset.apply(LossConfig.builder(method));
-      set(epsLow, loss::epsLow);
-      set(epsHigh, loss::epsHigh);
-      set(clipCovRatio, loss::clipCovRatio);
-      set(clipCovLb, loss::clipCovLb);
-      set(clipCovUb, loss::clipCovUb);
-      set(klCovRatio, loss::klCovRatio);
-      set(klCoef, loss::klCoef);
-      set(steerMode, loss::steerMode);
-      set(steerWMin, loss::steerWMin);
-      set(steerWMax, loss::steerWMax);
-      set(entropyCoef, loss::entropyCoef);
-      set(refKlCoef, loss::refKlCoef);
-      set(targetEntropy, loss::targetEntropy);
-      set(entropyCoefDelta, loss::entropyCoefDelta);
-      set(entropyCoefMax, loss::entropyCoefMax);
-      set(forkingRho, loss::forkingRho);
-      TrainerConfig.Builder b = TrainerConfig.builder().loss(loss.build()).statsEnabled(stats);
-      set(seed, b::seed);
-      set(dhSample, b::entropyChangeSample);
-      String run = runId != null ? runId : "train-" + method.wireName() + "-" + (seed == null ? TrainerConfig.builder().build().seed() : seed);
+      TrainerConfig.Builder b = TrainerConfig.builder().statsEnabled(stats);
+      preset.miniBatches().ifPresent(b::miniBatches);
+      for (CommandLine.Model.OptionSpec option : spec.options()) {
+        if (given.hasMatchedOption(option)) {
+          ConfigDefaults.apply(option, loss, b);
+        }
+      }
+      b.loss(loss.build());
+      long runSeed = seed != null ? seed : TrainerConfig.builder().build().seed();
+      String run = runId != null ? runId : "train-" + method.wireName() + "-" + runSeed;
       b.runId(run);
-      set(steps, b::steps);
-      set(prompts, b::promptsPerStep);
-      set(groupSize, b::groupSize);
-      set(ranks, b::ranks);
-      set(covScope, b::covScope);
-      set(miniBatches, b::miniBatches);
-      set(ppoEpochs, b::ppoEpochs);
-      set(lr, b::learningRate);
-      set(lrSchedule, b::lrSchedule);
-      set(lrWarmup, b::lrWarmupSteps);
-      set(lrFloor, b::lrFloor);
-      set(weightDecay, b::weightDecay);
-      set(maxGradNorm, b::maxGradNorm);
-      set(evalEvery, b::evalEvery);
-      set(evalSize, b::evalSize);
-      set(passK, b::passK);
-      set(warmStartSteps, b::warmStartSteps);
-      set(warmStartBatch, b::warmStartBatch);
-      set(warmStartNoise, b::warmStartNoise);
-      set(warmStartLr, b::warmStartLearningRate);
-      set(modelDim, b::modelDim);
-      set(heads, b::heads);
-      set(layers, b::layers);
-      set(ffnMultiplier, b::ffnMultiplier);
-      set(checkpointDir, b::checkpointDir);
       if (bootstrap != null && checkpointDir == null) {
         b.checkpointDir(out != null ? out.resolveSibling(out.getFileName() + ".checkpoint")
             : Path.of(run + ".checkpoint"));
       }
-      set(checkpointEvery, b::checkpointEvery);
       return b.build();
     } catch (IllegalArgumentException e) {
-      String key = e.getMessage().split(" ", 2)[0];
-      String flag = FLAGS.getOrDefault(key, lossFlag(key));
-      throw new CommandLine.ParameterException(spec.commandLine(), flag + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static String lossFlag(String key) {
-    String prefix = "trainer.loss.";
-    return key.startsWith(prefix)
-        ? ControlParameters.Parameter.fromKey(key.substring(prefix.length())).map(ControlParameters.Parameter::flag).orElse("--method")
-        : "--method";
-  }
-
-  private static <T> void set(T value, Consumer<T> setter) {
-    if (value != null) {
-      setter.accept(value);
+      throw new CommandLine.ParameterException(spec.commandLine(), ConfigDefaults.flagOf(spec, e.getMessage()) + ": " + e.getMessage(), e);
     }
   }
 

@@ -13,11 +13,13 @@ public enum LossPreset {
   /** science.md defaults. */
   PAPER,
   /**
-   * Clip-Cov ratio 0.1, KL-Cov ratio 0.1 (k = 10% of valid tokens, kl_coef 1), STEER w_min 0.5;
-   * other parameters as in {@link #PAPER}. Measured on the default task, seed 7, 150 steps: mean
-   * entropy over steps 10..149 GRPO 0.34, Clip-Cov 0.40, KL-Cov 0.43, STEER 0.35, at the same final
-   * validation mean@4 (0.56). Ratios 0.02 barely differed from GRPO; KL-Cov with kl_coef 5 held
-   * entropy near 0.9 but stopped learning (0.25).
+   * Sized for this trainer's ~150-token mini-batches (science.md, "what that means for a small
+   * trainer"): 4 PPO mini-batches per epoch (8 updates per rollout with the default 2 epochs, 7 of
+   * them off-policy, for every method so GRPO is compared at the same update count); KL-Cov top 5%
+   * of valid tokens by covariance with kl_coef 2 (≥ |A|·ratio for the selected tokens); Clip-Cov
+   * detaches up to 5% of the tokens with covariance in (0.5, 5), lb near the covariance's 90th
+   * percentile here rather than Qwen's absolute 1; STEER w_min 0.5. The table in the trainer README
+   * (scripts/intervention_sweep.sh) is how these were chosen.
    */
   TINY;
 
@@ -36,8 +38,13 @@ public enum LossPreset {
   /** Applies this preset's values to {@code builder} (before any explicit flag). */
   public LossConfig.Builder apply(LossConfig.Builder builder) {
     if (this == TINY) {
-      builder.clipCovRatio(0.1).klCovRatio(0.1).steerWMin(0.5);
+      builder.klCovRatio(0.05).klCoef(2).clipCovRatio(0.05).clipCovLb(0.5).steerWMin(0.5);
     }
     return builder;
+  }
+
+  /** PPO mini-batches per epoch this preset sets for every method, or empty to keep the trainer's. */
+  public java.util.OptionalInt miniBatches() {
+    return this == TINY ? java.util.OptionalInt.of(4) : java.util.OptionalInt.empty();
   }
 }

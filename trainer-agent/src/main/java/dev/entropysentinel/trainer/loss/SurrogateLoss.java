@@ -3,6 +3,7 @@ package dev.entropysentinel.trainer.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.entropysentinel.trainer.internal.Scalars;
 
 /**
  * The differentiable policy loss of science.md §3–4, token-mean over valid tokens:
@@ -16,6 +17,10 @@ import ai.djl.ndarray.types.Shape;
  *   term -= α·H(current)                                     (entropy bonus, adaptive entropy)
  *   term += β·(exp(ref - logp) - (ref - logp) - 1)           (reference KL, k3 estimator)
  * </pre>
+ *
+ * <p>Every constant enters as an array of the step's manager ({@link Scalars}), never as a
+ * {@code Number}: autograd keeps it until the backward pass. Masked positions (after EOS) enter with {@code logp - old_logp} and {@code ref - logp} set to
+ * 0, so nothing computed there can overflow; their terms are then multiplied by 0.
  */
 public final class SurrogateLoss {
   private SurrogateLoss() {}
@@ -31,7 +36,11 @@ public final class SurrogateLoss {
       LossConfig config, double entropyCoef) {
     NDManager m = logp.getManager();
     Shape shape = logp.getShape();
-    NDArray logRatio = logp.sub(m.create(batch.oldLogp(), shape));
+    NDArray valid = m.create(floats(batch.mask()), shape);
+    // Zero the log-ratio at masked positions before exp: their targets (PAD after EOS) were never
+    // sampled, so logp - old_logp there is unbounded, and an exp overflow multiplied by a 0 mask
+    // is NaN in the loss and in every gradient (0 · ∞).
+    NDArray logRatio = logp.sub(m.create(batch.oldLogp(), shape)).mul(valid);
     NDArray ratio = logRatio.exp();
     NDArray negAdvantage = m.create(batch.advantages(), shape).neg();
     NDArray term = negAdvantage.mul(ratio);
@@ -40,7 +49,7 @@ public final class SurrogateLoss {
     }
     if (plan.anyDetached()) {
       NDArray detached = m.create(floats(plan.detached()), shape);
-      term = term.mul(detached.neg().add(1f)).add(term.stopGradient().mul(detached));
+      term = term.mul(Scalars.of(m, 1f).sub(detached)).add(term.stopGradient().mul(detached));
     }
     if (plan.anyPenalised()) {
       term = term.add(m.create(plan.klPenalty(), shape).mul(logRatio.abs()));
@@ -49,13 +58,13 @@ public final class SurrogateLoss {
       term = term.mul(m.create(plan.weight(), shape));
     }
     if (entropyCoef > 0) {
-      term = term.sub(entropy.mul((float) entropyCoef));
+      term = term.sub(entropy.mul(Scalars.of(m, (float) entropyCoef)));
     }
     if (refLogp != null && config.refKlCoef() > 0) {
-      NDArray d = m.create(refLogp, shape).sub(logp);
-      term = term.add(d.exp().sub(d).sub(1f).mul((float) config.refKlCoef()));
+      NDArray d = m.create(refLogp, shape).sub(logp).mul(valid);
+      term = term.add(d.exp().sub(d).sub(Scalars.of(m, 1f)).mul(Scalars.of(m, (float) config.refKlCoef())));
     }
-    return term.mul(m.create(floats(batch.mask()), shape)).sum().div((float) Math.max(1, batch.validCount()));
+    return term.mul(valid).sum().div(Scalars.of(m, Math.max(1, batch.validCount())));
   }
 
   static float[] floats(boolean[] flags) {

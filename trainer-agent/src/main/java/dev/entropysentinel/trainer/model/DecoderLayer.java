@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.entropysentinel.trainer.internal.Scalars;
 
 /**
  * One pre-norm transformer block: causal multi-head self-attention, then a GELU MLP, each with a
@@ -49,7 +50,7 @@ final class DecoderLayer extends AbstractBlock {
     NDArray packed = qkv.forward(store, new NDList(h), training).head()
         .reshape(batch, time, 3, heads, headDim)
         .transpose(2, 0, 3, 1, 4);
-    NDArray q = packed.get(0).mul(1.0f / (float) Math.sqrt(headDim));
+    NDArray q = packed.get(0).mul(Scalars.of(x.getManager(), 1.0f / (float) Math.sqrt(headDim)));
     NDArray k = packed.get(1);
     NDArray v = packed.get(2);
     NDArray attention = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1);

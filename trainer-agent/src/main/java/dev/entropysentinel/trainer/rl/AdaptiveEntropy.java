@@ -11,8 +11,13 @@ final class AdaptiveEntropy {
   private double alpha;
 
   AdaptiveEntropy(LossConfig config) {
+    this(config, config.entropyCoef());
+  }
+
+  /** Continues from {@code alpha} (a resumed run). */
+  AdaptiveEntropy(LossConfig config, double alpha) {
     this.config = config;
-    this.alpha = config.entropyCoef();
+    this.alpha = alpha;
   }
 
   /** Updates α from this step's token-mean entropy and returns the coefficient to apply. */

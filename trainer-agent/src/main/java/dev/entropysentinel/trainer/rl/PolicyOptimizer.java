@@ -3,7 +3,6 @@ package dev.entropysentinel.trainer.rl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import dev.entropysentinel.trainer.model.Policy;
 import java.util.ArrayList;
@@ -14,23 +13,21 @@ import java.util.List;
  * update per parameter, gradients zeroed after. Gradient handles are attached to the caller's step
  * manager so the parameter manager never grows (djl.md).
  */
-final class PolicyOptimizer {
+final class PolicyOptimizer implements AutoCloseable {
   private final List<Pair<String, Parameter>> parameters;
-  private final Optimizer adamW;
+  private final AdamW adamW;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PolicyOptimizer.class);
   private static final int MAX_SKIPPED_IN_A_ROW = 10;
   private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex(":");
 
   private final double maxGradNorm;
   private int skippedInARow;
+  private long skipped;
   private float learningRate;
 
   PolicyOptimizer(Policy policy, double learningRate, double weightDecay, double maxGradNorm) {
     this.parameters = policy.parameters();
-    this.adamW = Optimizer.adamW()
-        .optLearningRateTracker((parameterId, update) -> this.learningRate)
-        .optWeightDecays((float) weightDecay)
-        .build();
+    this.adamW = new AdamW(parameters, weightDecay);
     this.maxGradNorm = maxGradNorm;
     this.learningRate = (float) learningRate;
   }
@@ -40,7 +37,15 @@ final class PolicyOptimizer {
     this.learningRate = (float) rate;
   }
 
-  /** Applies the accumulated gradients; returns their global L2 norm before clipping. */
+  /** Updates dropped so far because their gradient norm was not finite (reported per step as {@code skippedUpdates}). */
+  long skipped() {
+    return skipped;
+  }
+
+  /**
+   * Applies the accumulated gradients; returns their global L2 norm before clipping, or NaN when the
+   * norm was not finite and the update was dropped (counted in {@link #skipped()}).
+   */
   double step(NDManager manager) {
     List<NDArray> gradients = new ArrayList<>(parameters.size());
     double squares = 0;
@@ -56,20 +61,19 @@ final class PolicyOptimizer {
       if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
         throw new IllegalStateException("gradient norm was not finite " + skippedInARow + " updates in a row; lower --lr");
       }
+      skipped++;
       LOG.warn("skipping an update whose gradient norm is {}", norm);
       zero(gradients);
-      return 0;
+      return Double.NaN;
     }
     skippedInARow = 0;
     float scale = norm > maxGradNorm ? (float) (maxGradNorm / norm) : 1f;
-    for (int i = 0; i < parameters.size(); i++) {
-      NDArray gradient = gradients.get(i);
-      if (scale != 1f) {
+    if (scale != 1f) {
+      for (NDArray gradient : gradients) {
         gradient.muli(scale);
       }
-      Pair<String, Parameter> p = parameters.get(i);
-      adamW.update(p.getValue().getId(), p.getValue().getArray(), gradient);
     }
+    adamW.update(gradients, learningRate);
     zero(gradients);
     return norm;
   }
@@ -79,5 +83,15 @@ final class PolicyOptimizer {
     for (NDArray g : gradients) {
       g.set(ALL, 0f);
     }
+  }
+
+  /** The AdamW state (moments and update count), for checkpoints. */
+  AdamW adamW() {
+    return adamW;
+  }
+
+  @Override
+  public void close() {
+    adamW.close();
   }
 }

@@ -2,7 +2,8 @@ package dev.entropysentinel.trainer.rl;
 
 /**
  * Draws a token from logits by inverse CDF: softmax, cumulative sum, first index whose cumulative
- * probability exceeds a uniform draw. (The PyTorch engine of DJL has no multinomial sampler.)
+ * probability exceeds a uniform draw. (The PyTorch engine of DJL has no multinomial sampler.) A
+ * token whose probability underflows to 0 is never drawn.
  */
 public final class Sampler {
   private Sampler() {}
@@ -19,15 +20,25 @@ public final class Sampler {
       weights[v] = Math.exp(logits[offset + v] - max);
       total += weights[v];
     }
+    if (!(total >= 1)) {
+      throw new IllegalStateException("logits are not finite (max " + max + "), cannot sample");
+    }
     double target = u * total;
     double cumulative = 0;
+    int lastPossible = 0;
     for (int v = 0; v < vocab; v++) {
+      if (weights[v] == 0) {
+        continue;
+      }
       cumulative += weights[v];
+      lastPossible = v;
       if (target < cumulative) {
         return v;
       }
     }
-    return vocab - 1;
+    // Rounding left the draw at the very top of the CDF: the last token that has probability, never
+    // one whose probability underflowed (its log-probability would make the PPO ratio overflow later).
+    return lastPossible;
   }
 
   /** The most probable token (greedy decoding). */

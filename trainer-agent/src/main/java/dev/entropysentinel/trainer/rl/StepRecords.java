@@ -9,6 +9,7 @@ import dev.entropysentinel.trainer.loss.LossConfig;
 import dev.entropysentinel.trainer.loss.Method;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,9 +22,11 @@ final class StepRecords {
    *
    * @param loss the method and parameters in force during the step
    * @param adaptiveAlpha adaptive-entropy α after the step (only reported for that method)
+   * @param skippedUpdates updates dropped for a non-finite gradient norm ({@code gradNorm} is the
+   *     mean over the applied ones)
    */
   record StepTotals(long step, LossConfig loss, double gradNorm, double stepTimeMs, double entropyCoef,
-      double learningRate, double adaptiveAlpha) {}
+      double learningRate, double adaptiveAlpha, long skippedUpdates) {}
 
   private final TrainerConfig config;
   private final String host;
@@ -70,6 +73,6 @@ final class StepRecords {
         method.wireName(), params, tokens, entropySum, ro.rows(), rewardSum, correct, lengthSum,
         Math.min(c.clipLow, tokens), Math.min(c.clipHigh, tokens), Math.min(c.detached, tokens), Math.min(c.penalised, tokens),
         steer ? c.weightMin() : 1.0, steer ? c.weightSum : tokens, covariance, c.klSum, t.gradNorm(), t.stepTimeMs(),
-        predicted, measured);
+        predicted, measured, List.of(), t.skippedUpdates());
   }
 }

@@ -24,9 +24,9 @@ abstract sealed class StepStatistics permits StepStatistics.Measured, StepStatis
   /** The subsample of one rank's responses and their rollout logits {@code [|rows| × R × V]}. */
   record Subsample(int[] rows, float[] logitsBefore) {}
 
-  /** Statistics as {@code config.statsEnabled()} asks; the subsample stream starts at {@code nextStep}. */
-  static StepStatistics of(TrainerConfig config, long nextStep) {
-    return config.statsEnabled() ? new Measured(config, new Random(config.seed() + 4 + nextStep)) : new Off();
+  /** Statistics as {@code config.statsEnabled()} asks; the ΔH subsample is drawn from {@code random}. */
+  static StepStatistics of(TrainerConfig config, Random random) {
+    return config.statsEnabled() ? new Measured(config, random) : new Off();
   }
 
   /** The rollout's subsample for the entropy change, or null when off. */

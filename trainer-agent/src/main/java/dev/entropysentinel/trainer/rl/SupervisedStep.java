@@ -13,7 +13,7 @@ import dev.entropysentinel.trainer.model.Policy;
  * One supervised update on full sequences: masked negative log-likelihood of the response tokens,
  * backward, AdamW. The warm start's step, and the workload the benchmark compares with PyTorch.
  */
-public final class SupervisedStep {
+public final class SupervisedStep implements AutoCloseable {
   private final Policy policy;
   private final PolicyOptimizer optimizer;
 
@@ -43,5 +43,10 @@ public final class SupervisedStep {
       optimizer.step(step);
       return loss;
     }
+  }
+
+  @Override
+  public void close() {
+    optimizer.close();
   }
 }

@@ -11,6 +11,7 @@ import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.StepStats;
 import dev.entropysentinel.trainer.TrainerConfig;
 import dev.entropysentinel.trainer.internal.Hosts;
+import dev.entropysentinel.trainer.internal.Scalars;
 import dev.entropysentinel.trainer.loss.CovScope;
 import dev.entropysentinel.trainer.loss.LossConfig;
 import dev.entropysentinel.trainer.loss.LossPlanner;
@@ -21,6 +22,10 @@ import dev.entropysentinel.trainer.loss.TokenPlan;
 import dev.entropysentinel.trainer.model.Policy;
 import dev.entropysentinel.trainer.task.Problem;
 import dev.entropysentinel.trainer.task.TaskSuite;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +51,9 @@ import java.util.TreeMap;
  */
 public final class TrainingSession implements AutoCloseable {
   static final String STATE_FILE = "trainer-state.properties";
+  static final String OPTIMIZER_FILE = "optimizer.bin";
+  static final String RANDOM_FILE = "random-streams.bin";
+  private static final String ADAPTIVE_ALPHA = "adaptiveAlpha";
 
   private final TrainerConfig config;
   private final Clock clock;
@@ -53,9 +61,7 @@ public final class TrainingSession implements AutoCloseable {
   private final Policy policy;
   private final TaskSuite suite;
   private final PolicyOptimizer optimizer;
-  private final Random plannerRandom;
-  private final List<Random> rankRandoms = new ArrayList<>();
-  private final Random updateRandom;
+  private final RandomStreams randoms;
   private final StepStatistics statistics;
   private final StepRecords records;
   private final Map<String, String> resumedState;
@@ -66,26 +72,25 @@ public final class TrainingSession implements AutoCloseable {
   private long nextStep;
 
   private TrainingSession(TrainerConfig config, Clock clock, Device device, Policy policy, long nextStep,
-      Map<String, String> resumedState) {
+      Map<String, String> resumedState, RandomStreams randoms) {
     this.config = config;
     this.clock = clock;
     this.policy = policy;
     this.nextStep = nextStep;
     this.resumedState = Map.copyOf(resumedState);
+    this.randoms = randoms;
     this.root = NDManager.newBaseManager(device);
-    this.suite = TaskSuite.standard(config.seed(), config.evalSize());
+    this.suite = TaskSuite.standard(config.seed(), config.evalSize(), randoms.training());
     Random warm = new Random(config.seed() + 1);
     if (nextStep == 0 && config.warmStartSteps() > 0) {
       WarmStart.run(root, policy, suite, config, warm);
     }
     this.optimizer = new PolicyOptimizer(policy, config.learningRate(), config.weightDecay(), config.maxGradNorm());
-    this.plannerRandom = new Random(config.seed() + 2);
     useLoss(config.loss());
-    for (int r = 0; r < config.ranks(); r++) {
-      rankRandoms.add(new Random(config.seed() * 1_000_003L + 17L * (r + 1) + nextStep));
+    if (resumedState.containsKey(ADAPTIVE_ALPHA)) {
+      adaptiveEntropy = new AdaptiveEntropy(loss, Double.parseDouble(resumedState.get(ADAPTIVE_ALPHA)));
     }
-    this.updateRandom = new Random(config.seed() + 3 + nextStep);
-    this.statistics = StepStatistics.of(config, nextStep);
+    this.statistics = StepStatistics.of(config, randoms.statistics());
     this.records = new StepRecords(config, Hosts.name(), clock);
   }
 
@@ -94,7 +99,7 @@ public final class TrainingSession implements AutoCloseable {
       reference = policy.copy();
     }
     loss = next;
-    planner = new LossPlanner(next, plannerRandom);
+    planner = new LossPlanner(next, randoms.planner());
     adaptiveEntropy = new AdaptiveEntropy(next);
   }
 
@@ -103,13 +108,16 @@ public final class TrainingSession implements AutoCloseable {
    * belong to the already loaded engine.
    */
   public static TrainingSession start(TrainerConfig config, Clock clock, Device device) {
-    return new TrainingSession(config, clock, device, Policy.create(config.model(), device, config.seed()), 0, Map.of());
+    return new TrainingSession(config, clock, device, Policy.create(config.model(), device, config.seed()), 0, Map.of(),
+        RandomStreams.fresh(config.seed(), config.ranks()));
   }
 
   /**
-   * Continues a run from the checkpoint in {@code dir} (no warm start; AdamW moments start anew).
+   * Continues a run exactly from the checkpoint in {@code dir}: weights, AdamW moments and update
+   * count, every random stream and the adaptive-entropy α, so the following steps are those the
+   * uninterrupted run would have taken.
    *
-   * @throws IOException when the checkpoint is missing or does not fit {@code config.model()}
+   * @throws IOException when the checkpoint is missing, incomplete or does not fit {@code config}
    */
   public static TrainingSession resume(TrainerConfig config, Clock clock, Device device, Path dir) throws IOException {
     Path state = dir.resolve(STATE_FILE);
@@ -123,7 +131,33 @@ public final class TrainingSession implements AutoCloseable {
     long step = Long.parseLong(p.getProperty("step"));
     Map<String, String> saved = new TreeMap<>();
     p.stringPropertyNames().forEach(k -> saved.put(k, p.getProperty(k)));
-    return new TrainingSession(config, clock, device, Policy.load(config.model(), device, dir), step + 1, saved);
+    RandomStreams randoms = RandomStreams.decode(Files.readAllBytes(required(dir, RANDOM_FILE)), config.ranks());
+    Policy policy = Policy.load(config.model(), device, dir);
+    TrainingSession session;
+    try {
+      session = new TrainingSession(config, clock, device, policy, step + 1, saved, randoms);
+    } catch (RuntimeException e) {
+      policy.close();
+      throw e;
+    }
+    try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(required(dir, OPTIMIZER_FILE))))) {
+      session.optimizer.adamW().load(in);
+    } catch (IOException e) {
+      session.close();
+      throw new IOException("cannot resume from " + dir + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+    return session;
+  }
+
+  private static Path required(Path dir, String file) throws IOException {
+    Path path = dir.resolve(file);
+    if (!Files.isRegularFile(path)) {
+      throw new IOException("checkpoint in " + dir + " has no " + file + " (saved by an older trainer?); an exact resume needs it");
+    }
+    return path;
   }
 
   public Policy policy() {
@@ -168,7 +202,7 @@ public final class TrainingSession implements AutoCloseable {
     return Evaluator.evaluate(root, policy, suite.validation(), config.passK(), config.seed(), config.runId(), at, clock.millis());
   }
 
-  /** Saves the policy and the step count to {@link TrainerConfig#checkpointDir()}. */
+  /** Saves the policy, the optimizer and random state and the step count to {@link TrainerConfig#checkpointDir()}. */
   public void checkpoint() throws IOException {
     checkpoint(Map.of());
   }
@@ -181,10 +215,15 @@ public final class TrainingSession implements AutoCloseable {
     Path dir = config.checkpointDir();
     long step = nextStep - 1;
     policy.save(dir, step);
+    try (var out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(dir.resolve(OPTIMIZER_FILE))))) {
+      optimizer.adamW().save(out);
+    }
+    Files.write(dir.resolve(RANDOM_FILE), randoms.encode());
     Properties p = new Properties();
     p.putAll(extra);
     p.setProperty("runId", config.runId());
     p.setProperty("step", Long.toString(step));
+    p.setProperty(ADAPTIVE_ALPHA, Double.toString(adaptiveEntropy.alpha()));
     try (var out = Files.newOutputStream(dir.resolve(STATE_FILE))) {
       p.store(out, "trainer checkpoint");
     }
@@ -198,7 +237,7 @@ public final class TrainingSession implements AutoCloseable {
     try (NDManager manager = root.newSubManager()) {
       List<RankRollout> rollouts = new ArrayList<>(ranks);
       for (int r = 0; r < ranks; r++) {
-        rollouts.add(rollout(manager, suite.nextTraining(config.promptsPerStep()), rankRandoms.get(r)));
+        rollouts.add(rollout(manager, suite.nextTraining(config.promptsPerStep()), randoms.ranks().get(r)));
       }
       double learningRate = config.learningRateSchedule().at(step);
       optimizer.learningRate(learningRate);
@@ -214,20 +253,24 @@ public final class TrainingSession implements AutoCloseable {
       }
       double gradNormSum = 0;
       int updates = 0;
+      long skippedBefore = optimizer.skipped();
       int perBatch = config.sequencesPerRank() / config.miniBatches();
       for (int epoch = 0; epoch < config.ppoEpochs(); epoch++) {
         List<int[]> orders = new ArrayList<>(ranks);
         for (int r = 0; r < ranks; r++) {
-          orders.add(Sequences.shuffled(config.sequencesPerRank(), updateRandom));
+          orders.add(Sequences.shuffled(config.sequencesPerRank(), randoms.update()));
         }
         boolean lastEpoch = epoch == config.ppoEpochs() - 1;
         for (int mb = 0; mb < config.miniBatches(); mb++) {
           int from = mb * perBatch;
           int to = mb == config.miniBatches() - 1 ? config.sequencesPerRank() : from + perBatch;
           try (NDManager mini = manager.newSubManager()) {
-            update(mini, rollouts, orders, from, to, entropyCoef, lastEpoch ? counts : null);
-            gradNormSum += optimizer.step(mini);
-            updates++;
+            update(mini, rollouts, orders, from, to, epoch == 0 && mb == 0, entropyCoef, lastEpoch ? counts : null);
+            double norm = optimizer.step(mini);
+            if (!Double.isNaN(norm)) {
+              gradNormSum += norm;
+              updates++;
+            }
           }
         }
       }
@@ -235,8 +278,9 @@ public final class TrainingSession implements AutoCloseable {
       for (int r = 0; r < ranks; r++) {
         entropyChange[r] = statistics.entropyChange(manager, policy, rollouts.get(r));
       }
-      StepRecords.StepTotals totals = new StepRecords.StepTotals(step, loss, gradNormSum / updates,
-          (System.nanoTime() - started) / 1e6, entropyCoef, learningRate, adaptiveEntropy.alpha());
+      StepRecords.StepTotals totals = new StepRecords.StepTotals(step, loss, updates == 0 ? 0 : gradNormSum / updates,
+          (System.nanoTime() - started) / 1e6, entropyCoef, learningRate, adaptiveEntropy.alpha(),
+          optimizer.skipped() - skippedBefore);
       List<StepStats> out = new ArrayList<>(ranks);
       for (int r = 0; r < ranks; r++) {
         RankRollout ro = rollouts.get(r);
@@ -279,9 +323,15 @@ public final class TrainingSession implements AutoCloseable {
         scores[0].toFloatArray(), scores[1].toFloatArray(), refLogp, dh);
   }
 
-  /** One mini-batch update: forward every rank's rows, plan, backward each rank's loss / ranks. */
+  /**
+   * One mini-batch update: forward every rank's rows, plan, backward each rank's loss / ranks. The
+   * step's first update runs on the rollout's weights, so its old log-probabilities are the
+   * forward's own values ({@code onPolicy}): the rollout pass batches all rows and differs from a
+   * mini-batch pass in the last float bits, which would give KL-Cov's |logp - old_logp| a
+   * c·sign(noise) gradient where science.md requires exactly 0.
+   */
   private void update(NDManager manager, List<RankRollout> rollouts, List<int[]> orders, int from, int to,
-      double entropyCoef, List<UpdateCounts> counts) {
+      boolean onPolicy, double entropyCoef, List<UpdateCounts> counts) {
     int ranks = rollouts.size();
     List<NDArray[]> scores = new ArrayList<>(ranks);
     List<TokenBatch> batches = new ArrayList<>(ranks);
@@ -294,7 +344,8 @@ public final class TrainingSession implements AutoCloseable {
             Sequences.responseTargets(manager, ro.tokens(), rows));
         scores.add(s);
         rowsByRank.add(rows);
-        batches.add(new TokenBatch(s[0].toFloatArray(), Sequences.gatherRows(ro.oldLogp(), rows),
+        float[] logp = s[0].toFloatArray();
+        batches.add(new TokenBatch(logp, onPolicy ? logp : Sequences.gatherRows(ro.oldLogp(), rows),
             Sequences.gatherRows(ro.advantages(), rows), Sequences.gatherRows(ro.mask(), rows),
             Sequences.gatherRows(ro.oldEntropy(), rows)));
       }
@@ -303,7 +354,7 @@ public final class TrainingSession implements AutoCloseable {
         float[] ref = rollouts.get(r).refLogp() == null ? null : Sequences.gatherRows(rollouts.get(r).refLogp(), rowsByRank.get(r));
         NDArray surrogate = SurrogateLoss.loss(scores.get(r)[0], scores.get(r)[1], batches.get(r), plans.get(r), ref,
             loss, entropyCoef);
-        collector.backward(ranks == 1 ? surrogate : surrogate.div((float) ranks));
+        collector.backward(ranks == 1 ? surrogate : surrogate.div(Scalars.of(manager, ranks)));
         if (counts != null) {
           counts.get(r).add(batches.get(r), plans.get(r), loss.method() == Method.FORKING_TOKENS);
         }
@@ -341,6 +392,7 @@ public final class TrainingSession implements AutoCloseable {
 
   @Override
   public void close() {
+    optimizer.close();
     root.close();
     if (reference != null) {
       reference.close();

@@ -30,7 +30,12 @@ final class WarmStart {
 
   /** Trains {@code policy} in place; returns the last step's cross-entropy (nats per token). */
   static double run(NDManager root, Policy policy, TaskSuite suite, TrainerConfig config, Random random) {
-    SupervisedStep step = new SupervisedStep(policy, config.warmStartLearningRate(), config.weightDecay(), config.maxGradNorm());
+    try (SupervisedStep step = new SupervisedStep(policy, config.warmStartLearningRate(), config.weightDecay(), config.maxGradNorm())) {
+      return run(step, root, suite, config, random);
+    }
+  }
+
+  private static double run(SupervisedStep step, NDManager root, TaskSuite suite, TrainerConfig config, Random random) {
     double loss = Double.NaN;
     for (int s = 0; s < config.warmStartSteps(); s++) {
       List<Problem> problems = suite.nextTraining(config.warmStartBatch());

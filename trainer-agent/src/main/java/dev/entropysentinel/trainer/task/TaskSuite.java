@@ -17,6 +17,14 @@ public final class TaskSuite {
   private final Random trainRandom;
 
   public TaskSuite(List<TaskFamily> families, long seed, int validationSize) {
+    this(families, seed, validationSize, new Random(seed));
+  }
+
+  /**
+   * A suite whose training prompts come from {@code training} (a resumed run passes the stream's
+   * saved state); the validation split depends on {@code seed} only.
+   */
+  public TaskSuite(List<TaskFamily> families, long seed, int validationSize, Random training) {
     if (families.isEmpty()) {
       throw new IllegalArgumentException("tasks must name at least one family");
     }
@@ -30,12 +38,17 @@ public final class TaskSuite {
       }
     }
     this.validation = List.copyOf(problems);
-    this.trainRandom = new Random(seed);
+    this.trainRandom = training;
   }
 
   /** Addition and sorting, the default mixture. */
   public static TaskSuite standard(long seed, int validationSize) {
-    return new TaskSuite(List.of(new Addition(), new Sorting()), seed, validationSize);
+    return standard(seed, validationSize, new Random(seed));
+  }
+
+  /** The default mixture with training prompts drawn from {@code training}. */
+  public static TaskSuite standard(long seed, int validationSize, Random training) {
+    return new TaskSuite(List.of(new Addition(), new Sorting()), seed, validationSize, training);
   }
 
   public List<Problem> validation() {

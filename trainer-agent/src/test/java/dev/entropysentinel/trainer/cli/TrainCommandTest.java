@@ -44,10 +44,15 @@ class TrainCommandTest {
   @Test
   void tinyPresetScalesTheSelectionsAndExplicitFlagsStillWin() throws Exception {
     assertThat(parse("--method", "kl-cov").loss().klCovRatio()).isEqualTo(2e-3);
-    assertThat(parse("--method", "kl-cov", "--preset", "tiny").loss().klCovRatio()).isEqualTo(0.1);
-    assertThat(parse("--method", "clip-cov", "--preset", "tiny").loss().clipCovRatio()).isEqualTo(0.1);
+    assertThat(parse("--method", "kl-cov", "--preset", "tiny").loss().klCovRatio()).isEqualTo(0.05);
+    assertThat(parse("--method", "kl-cov", "--preset", "tiny").loss().klCoef()).isEqualTo(2);
+    assertThat(parse("--method", "clip-cov", "--preset", "tiny").loss().clipCovRatio()).isEqualTo(0.05);
+    assertThat(parse("--method", "clip-cov", "--preset", "tiny").loss().clipCovLb()).isEqualTo(0.5);
     assertThat(parse("--method", "steer", "--preset", "tiny").loss().steerWMin()).isEqualTo(0.5);
     assertThat(parse("--method", "kl-cov", "--preset", "tiny", "--kl-cov-ratio", "0.3").loss().klCovRatio()).isEqualTo(0.3);
+    assertThat(parse("--method", "grpo", "--preset", "tiny").miniBatches()).as("every method, so GRPO is compared alike").isEqualTo(4);
+    assertThat(parse("--method", "grpo", "--preset", "tiny", "--mini-batches", "2").miniBatches()).isEqualTo(2);
+    assertThat(parse("--method", "grpo").miniBatches()).isEqualTo(2);
   }
 
   private static dev.entropysentinel.trainer.TrainerConfig parse(String... args) {
@@ -56,6 +61,26 @@ class TrainCommandTest {
     TrainCommand cmd = cl.getCommand();
     cmd.spec = cl.getCommandSpec();
     return cmd.config();
+  }
+
+  @Test
+  void helpShowsTheDefaultsOfTheConfigurationRecords() {
+    String usage = new CommandLine(new TrainCommand()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    dev.entropysentinel.trainer.TrainerConfig d = dev.entropysentinel.trainer.TrainerConfig.builder().build();
+    var grpo = dev.entropysentinel.trainer.loss.LossConfig.defaults(dev.entropysentinel.trainer.loss.Method.GRPO);
+    assertThat(usage.replaceAll("\\s+", " "))
+        .contains("RL steps (default " + d.steps() + ")")
+        .contains("peak AdamW learning rate of the RL steps (default " + d.learningRate() + ")")
+        .contains("transformer width (default " + d.model().modelDim() + ")")
+        .contains("KL-Cov: penalty coefficient (default " + grpo.klCoef() + ")")
+        .contains("run id on every record (default train-<method>-<seed>)");
+  }
+
+  @Test
+  void optionsNotGivenLeaveTheRecordsDefaults() {
+    assertThat(parse("--method", "clip-cov").loss()).isEqualTo(dev.entropysentinel.trainer.loss.LossConfig.defaults(
+        dev.entropysentinel.trainer.loss.Method.CLIP_COV));
+    assertThat(parse().learningRate()).isEqualTo(dev.entropysentinel.trainer.TrainerConfig.builder().build().learningRate());
   }
 
   @Test

@@ -15,6 +15,20 @@ class TrainerBenchCommandTest {
   }
 
   @Test
+  void sumCoversTheHalfOpenRange() {
+    assertThat(TrainerBenchCommand.sum(new double[] {1, 2, 4, 8}, 1, 3)).isEqualTo(6);
+  }
+
+  @Test
+  void moreRoundsThanStepsIsAUsageErrorNamingTheFlag() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new TrainerBenchCommand());
+    cl.setErr(new PrintWriter(err));
+    assertThat(cl.execute("--steps", "4", "--rounds", "5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--rounds must be between 1 and --steps (4), was 5");
+  }
+
+  @Test
   void zeroStepsIsAUsageErrorNamingTheFlag() {
     StringWriter err = new StringWriter();
     CommandLine cl = new CommandLine(new TrainerBenchCommand());
