@@ -1,5 +1,6 @@
 package dev.entropysentinel.processor.bench;
 
+import dev.entropysentinel.schemas.BenchFigure;
 import java.util.List;
 import java.util.Locale;
 
@@ -104,7 +105,26 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
       b.append(String.format(Locale.ROOT, "   %-11s ratio step %d / step %d: %.3f  goal <= %.1f %s%n", run.kind(),
           changelog.steps(), ChangelogBench.EARLY_STEP, run.ratio(), CHANGELOG_GOAL, met(run.ratio() <= CHANGELOG_GOAL)));
     }
+    b.append(System.lineSeparator());
+    figures().forEach(f -> b.append(f.line()).append(System.lineSeparator()));
     return b.toString();
+  }
+
+  /** The headline figures, one per setting, as every benchmark prints them last. */
+  List<BenchFigure> figures() {
+    List<BenchFigure> out = new java.util.ArrayList<>();
+    for (ThroughputSummary s : throughput.summary()) {
+      out.add(BenchFigure.atLeast(String.format(Locale.ROOT, "streams throughput ratio (%d threads, commit %d ms)",
+          s.threads(), s.commitMs()), s.ratioOfMeans(), THROUGHPUT_GOAL));
+    }
+    for (LatencySummary s : latency.summary()) {
+      out.add(BenchFigure.atMost(String.format(Locale.ROOT, "decision latency p99 ratio (commit %d ms)", s.commitMs()),
+          s.ratioP99(), LATENCY_GOAL));
+    }
+    for (ChangelogBench.RunCurve run : changelog.runs()) {
+      out.add(BenchFigure.atMost("changelog growth ratio (" + run.kind() + " run)", run.ratio(), CHANGELOG_GOAL));
+    }
+    return out;
   }
 
   private static String triple(Samples s) {
