@@ -45,6 +45,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +66,7 @@ class AlertDeliveryIT {
     broker.close();
   }
 
+  @Tag("fault")
   @Test
   void everyReceiverGetsEachAlertOnceDespiteFailuresAndASlowReceiverHoldsUpNobody() throws Exception {
     WebhookSecret secret = WebhookSecret.random();
@@ -137,6 +139,7 @@ class AlertDeliveryIT {
     }
   }
 
+  @Tag("fault")
   @Test
   void anAlertAReceiverHasNotTakenIsDeliveredAgainAfterARestartWithTheSameWebhookId() throws Exception {
     WebhookSecret secret = WebhookSecret.random();

@@ -30,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +98,7 @@ class ProcessorCrashIT {
     return r.statusCode() == 200 ? new ObjectMapper().readTree(r.body()) : null;
   }
 
+  @Tag("fault")
   @Test
   void aProcessorKilledMidRunRestoresItsStateAndSendsNoDecisionTwice() throws Exception {
     Path key = dir.resolve("control.key");

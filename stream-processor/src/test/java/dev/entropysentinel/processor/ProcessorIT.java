@@ -39,6 +39,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,6 +192,7 @@ class ProcessorIT {
     assertThat(missing.statusCode()).isEqualTo(404);
   }
 
+  @Tag("fault")
   @Test
   void tenThousandFuzzedRecordsReachTheDeadLetterTopicWithReasonsWhileAGoodRunKeepsForecasting() {
     Random random = new Random(42);

@@ -38,6 +38,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,7 @@ class ControlLoopIT {
 
   @TempDir Path tmp;
 
+  @Tag("fault")
   @Test
   void aSignedInterveneSwitchesTheMethodAtTheNextStepAndForgedOrReplayedOnesAreRefused() throws Exception {
     Engines.pytorch(2);

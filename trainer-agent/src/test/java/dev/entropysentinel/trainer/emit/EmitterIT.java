@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,7 @@ class EmitterIT {
     }
   }
 
+  @Tag("fault")
   @Test
   void aBrokerOutageMidRunLosesAndDuplicatesNothing() throws Exception {
     BrokerConfig config = BrokerConfig.ofDefaults().withPort(freePort()).withDataDir(tmp.resolve("broker"));
