@@ -24,7 +24,7 @@ public final class LiveOptions {
   Path secretFile;
 
   @Option(names = "--spool-dir", paramLabel = "DIR", description = "directory of the record spool; a restart with the same "
-      + "directory sends what the broker had not acknowledged (default: RUN-ID.spool)")
+      + "directory sends what the broker had not acknowledged (default: FILE.spool next to train's --out, else RUN-ID.spool)")
   Path spoolDir;
 
   @Option(names = "--spool-max-bytes", defaultValue = "268435456", description = "bound on the spool's size on disk "

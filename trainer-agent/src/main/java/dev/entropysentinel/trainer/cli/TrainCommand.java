@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -120,27 +121,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "cpu", description = "cpu|gpu; gpu needs DJL's CUDA build of PyTorch (default ${DEFAULT-VALUE})")
   String device;
   @Option(names = "--out", description = "write step-stats and eval records as JSON lines to FILE") Path out;
-  @Option(names = "--checkpoint-dir", description = "save checkpoints here") Path checkpointDir;
+  @Option(names = "--checkpoint-dir", description = "save checkpoints here (with --bootstrap the default is FILE.checkpoint "
+      + "next to --out, else RUN-ID.checkpoint: a STOP saves one)") Path checkpointDir;
   @Option(names = "--checkpoint-every", description = "save every N steps, 0: at the end only (default ${DEFAULT-VALUE})") Integer checkpointEvery;
   @Option(names = "--resume", description = "continue from the checkpoint in DIR (same model sizes)") Path resume;
 
-  @Option(names = "--bootstrap", description = "Kafka bootstrap servers HOST:PORT: send run, step-stats and eval records "
-      + "there (through an on-disk spool, so an unreachable broker never stops training) and obey signed control commands "
-      + "for this run. With it, --checkpoint-dir defaults to FILE.checkpoint next to --out (STOP saves a checkpoint)")
-  String bootstrap;
-  @Option(names = "--secret-file", description = "file holding the control signing key (at least 16 bytes); without it the "
-      + "key comes from the environment variable " + CommandSigner.KEY_ENV + ", and without either control commands are not "
-      + "read (records are still sent)")
-  Path secretFile;
-  @Option(names = "--spool-dir", description = "directory of the record spool; a restart with the same directory sends what "
-      + "the broker had not acknowledged (default: FILE.spool next to --out, else RUN-ID.spool)")
-  Path spoolDir;
-  @Option(names = "--spool-max-bytes", defaultValue = "268435456", description = "bound on the spool's size on disk; when "
-      + "full, records are not spooled and this is reported (default ${DEFAULT-VALUE} = 256 MiB)")
-  long spoolMaxBytes;
-  @Option(names = "--control-freshness", defaultValue = "120", description = "seconds a control command stays valid after it "
-      + "was issued; older ones are refused as stale (default ${DEFAULT-VALUE})")
-  long controlFreshness;
+  @Mixin LiveOptions liveOptions = new LiveOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -194,30 +180,9 @@ public final class TrainCommand implements Callable<Integer> {
   private record Live(EmitterConfig emitter, CommandSigner signer, Duration freshness) {}
 
   private Live live(TrainerConfig config) {
-    if (bootstrap == null) {
-      return null;
-    }
-    if (!bootstrap.matches("[^\\s:,]+:\\d+(,[^\\s:,]+:\\d+)*")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--bootstrap must be HOST:PORT[,HOST:PORT...], was " + bootstrap);
-    }
-    if (controlFreshness < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--control-freshness must be >= 1 second, was " + controlFreshness);
-    }
-    EmitterConfig emitter;
-    try {
-      emitter = EmitterConfig.ofDefaults(bootstrap, spoolDir != null ? spoolDir : beside(config, ".spool")).withSpoolMaxBytes(spoolMaxBytes);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--spool-max-bytes: " + e.getMessage(), e);
-    }
-    CommandSigner signer = null;
-    if (secretFile != null || System.getenv(CommandSigner.KEY_ENV) != null) {
-      try {
-        signer = CommandSigner.fromFileOrEnv(secretFile, System.getenv());
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--secret-file: " + e.getMessage(), e);
-      }
-    }
-    return new Live(emitter, signer, Duration.ofSeconds(controlFreshness));
+    CommandLine cl = spec.commandLine();
+    EmitterConfig emitter = liveOptions.emitter(cl, beside(config, ".spool"));
+    return emitter == null ? null : new Live(emitter, liveOptions.signer(cl), liveOptions.freshness(cl));
   }
 
   /** {@code --out FILE}'s sibling FILE{@code suffix}, else RUN-ID{@code suffix} in the working directory. */
@@ -244,7 +209,7 @@ public final class TrainCommand implements Callable<Integer> {
       long runSeed = seed != null ? seed : TrainerConfig.builder().build().seed();
       String run = runId != null ? runId : "train-" + method.wireName() + "-" + runSeed;
       b.runId(run);
-      if (bootstrap != null && checkpointDir == null) {
+      if (liveOptions.bootstrap != null && checkpointDir == null) {
         b.checkpointDir(out != null ? out.resolveSibling(out.getFileName() + ".checkpoint")
             : Path.of(run + ".checkpoint"));
       }
