@@ -125,10 +125,6 @@ class DashboardBrowserIT {
       Path shots = Path.of("target", "browser");
       browser.screenshot(base + "#" + RUN, shots.resolve("dashboard.png"), 1400, 1900, 6000);
       assertThat(Files.size(shots.resolve("dashboard.png"))).isGreaterThan(10_000);
-      String copyTo = System.getProperty("sentinel.screenshot");
-      if (copyTo != null && !copyTo.isBlank()) {
-        Files.copy(shots.resolve("dashboard.png"), Path.of(copyTo), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
     }
   }
 
