@@ -37,8 +37,9 @@ import picocli.CommandLine;
  * The sidecar's figures for the note, printed: CPU time per 1 000 log lines (the reading thread:
  * parse, records, spool; and the emitter's sender and producer threads), and the latency from a log
  * line written by the wrapped job to its step record readable on Kafka, p50/p99. The broker runs in
- * this JVM, so CPU is counted per thread, the broker's excluded. Bounds are loose: they catch a
- * sidecar that spins or stalls, not noise.
+ * this JVM, so CPU is counted per thread, the broker's excluded. The figures are printed for the
+ * note, never asserted (speed is a benchmark's business); the test checks that every pass was sent
+ * and acknowledged and that every step of the wrapped runs reached Kafka and was timed.
  */
 class SidecarBenchIT {
   private static final int PASSES = 20;
@@ -89,14 +90,13 @@ class SidecarBenchIT {
       List<Double> afterRead = new ArrayList<>();
       List<Double> steady = new ArrayList<>();
       List<Double> latencies = latencies(broker, 2, afterRead, steady);
-      double p99 = percentile(latencies, 0.99);
       System.out.printf(Locale.ROOT, "sidecar log line printed by the wrapped stand-in -> step record readable on Kafka (%d steps, a line every "
           + "20 ms): %s; of which from the sidecar reading the line (the record's timestampMs, ms resolution): %s%n", latencies.size(),
           describe(latencies), describe(afterRead));
       System.out.printf(Locale.ROOT, "  steady state (steps >= %d, after the emitter's start: topic check, producer metadata): %s%n",
           STEADY_FROM, describe(steady));
-      assertThat(ingestMean + sendMean).as("CPU ms per 1000 lines").isLessThan(1000);
-      assertThat(p99).as("p99 ms").isLessThan(2000);
+      assertThat(rounds).as("every round measured the reading thread").allSatisfy(r -> assertThat(r[0]).isPositive());
+      assertThat(latencies).as("a latency for every step of both wrapped runs").hasSize(2 * 105);
     }
   }
 
