@@ -27,7 +27,9 @@ import java.util.TreeSet;
  * changes are token means over the step's sampled states (a trainer may use a random subsample of
  * its responses, both values on the same one, and say so in {@code methodParams}),
  * {@code entropyChangePredicted} from Lemma 1 (−Cov(log π, Δz)) and {@code entropyChangeMeasured}
- * from the logits before and after the update.
+ * from the logits before and after the update. A trainer may report them one step late (the
+ * previous step's update, measured on this step's forward pass) and then says so with {@code
+ * methodParams.entropyChangeLagSteps = 1}; the first step of such a run has them absent.
  *
  * <p><b>Absent fields</b> (since 1.1): a source that cannot measure a field, such as the sidecar
  * reading a verl or TRL log (which gives means, no token counts or covariance), names it in {@code

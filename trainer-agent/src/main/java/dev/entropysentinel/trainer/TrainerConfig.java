@@ -44,7 +44,8 @@ import java.nio.file.Path;
  * @param entropyChangeSample fraction of the step's sampled responses (at least one) on which the
  *     predicted (Lemma 1) and measured entropy changes are computed: both on the same random
  *     subsample, drawn per step from its own seeded stream, so they remain token means over that
- *     step's sampled states while the extra forward pass after the update stays small (1 = all)
+ *     step's sampled states; its rows join the next rollout's forward pass, which gives their
+ *     logits after the update, so the change is reported one step late (1 = all)
  * @param checkpointDir where checkpoints go, or null
  * @param checkpointEvery save every this many steps (0: only at the end)
  * @param model transformer sizes

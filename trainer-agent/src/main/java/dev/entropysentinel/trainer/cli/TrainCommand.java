@@ -86,7 +86,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-stats", negatable = true, defaultValue = "true", description = "skip covariance and entropy-change statistics")
   boolean stats;
   @Option(names = "--dh-sample", description = {"fraction of each step's sampled responses (at least one) on which the predicted "
-      + "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step, 1 = all (default ${DEFAULT-VALUE})"})
+      + "(Lemma 1) and measured entropy change are both computed, a fresh random subsample each step, 1 = all; measured on the "
+      + "next rollout's forward pass, so step k+1's record carries step k's change (default ${DEFAULT-VALUE})"})
   Double entropyChangeSample;
 
   @Option(names = "--preset", defaultValue = "paper", converter = PresetConverter.class,

@@ -28,6 +28,11 @@ public final class TokenSelection {
    * positions.
    */
   public static double[] tokenCovariance(float[] logp, float[] advantages, boolean[] mask) {
+    return tokenCovariance(logp, advantages, mask, new double[logp.length]);
+  }
+
+  /** {@link #tokenCovariance(float[], float[], boolean[])} written into {@code cov} (at least as long as {@code logp}), which it returns. */
+  public static double[] tokenCovariance(float[] logp, float[] advantages, boolean[] mask, double[] cov) {
     double sumLogp = 0;
     double sumA = 0;
     int n = 0;
@@ -40,8 +45,7 @@ public final class TokenSelection {
     }
     double meanLogp = n == 0 ? 0 : sumLogp / n;
     double meanA = n == 0 ? 0 : sumA / n;
-    double[] cov = new double[logp.length];
-    for (int i = 0; i < cov.length; i++) {
+    for (int i = 0; i < logp.length; i++) {
       cov[i] = mask[i] ? (logp[i] - meanLogp) * (advantages[i] - meanA) : Double.NaN;
     }
     return cov;

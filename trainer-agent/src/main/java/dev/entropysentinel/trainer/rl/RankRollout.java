@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * One rank's rollout of a step: sequences {@code [B × C]}, per-response outcomes and per-position
- * values {@code [B × R]} from the rollout policy (detached). When statistics are on, {@code
- * dh} is the step's random subsample of responses for the predicted/measured entropy change with
- * their rollout logits (null when off); {@code refLogp}
- * only for reference KL.
+ * values {@code [B × R]} from the rollout policy (detached). {@code entropyChange} is the previous
+ * step's {predictedSum, measuredSum, states}, measured on this rollout's forward pass (null on the
+ * first step or with statistics off; see {@link StepStatistics}); {@code refLogp} only for
+ * reference KL.
  */
 record RankRollout(
     List<Problem> problems,
@@ -21,7 +21,7 @@ record RankRollout(
     float[] oldLogp,
     float[] oldEntropy,
     float[] refLogp,
-    StepStatistics.Subsample dh) {
+    double[] entropyChange) {
 
   int rows() {
     return problems.size();

@@ -97,15 +97,7 @@ public final class Sequences {
 
   /** Logits {@code [n, R, V]} that predict the response tokens of the given rows. */
   static NDArray responseLogits(NDManager manager, Policy policy, int[] tokens, int[] rows) {
-    return responseLogits(manager, policy, tokens, rows, MAX_RESPONSE_LENGTH);
-  }
-
-  /**
-   * Logits {@code [n, positions, V]} that predict the first {@code positions} response tokens of
-   * the given rows; the model is causal, so they equal those of the full-length call.
-   */
-  static NDArray responseLogits(NDManager manager, Policy policy, int[] tokens, int[] rows, int positions) {
-    int inputLength = PROMPT_LENGTH - 1 + positions;
+    int inputLength = CONTEXT_LENGTH - 1;
     int[] input = new int[rows.length * inputLength];
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(tokens, rows[i] * CONTEXT_LENGTH, input, i * inputLength, inputLength);
@@ -134,7 +126,6 @@ public final class Sequences {
     return new NDArray[] {logp, entropy};
   }
 
-  /** Rows {@code 0 .. n-1}. */
   /** A Fisher-Yates permutation of {@code 0 .. n-1}. */
   static int[] shuffled(int n, Random random) {
     int[] order = allRows(n);
@@ -147,6 +138,7 @@ public final class Sequences {
     return order;
   }
 
+  /** Rows {@code 0 .. n-1}. */
   static int[] allRows(int n) {
     int[] rows = new int[n];
     for (int i = 0; i < n; i++) {

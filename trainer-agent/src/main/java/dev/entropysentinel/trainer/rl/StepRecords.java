@@ -28,6 +28,8 @@ final class StepRecords {
   record StepTotals(long step, LossConfig loss, double gradNorm, double stepTimeMs, double entropyCoef,
       double learningRate, double adaptiveAlpha, long skippedUpdates) {}
 
+  private static final List<String> ABSENT_ENTROPY_CHANGE = List.of("entropyChangeMeasured", "entropyChangePredicted");
+
   private final TrainerConfig config;
   private final String host;
   private final Clock clock;
@@ -58,6 +60,8 @@ final class StepRecords {
     }
     Method method = t.loss().method();
     boolean steer = method == Method.STEER;
+    // Measured one step late (StepStatistics): the first step, or a run without statistics, has none.
+    List<String> absent = entropyChange == null ? ABSENT_ENTROPY_CHANGE : List.of();
     double states = entropyChange == null ? 0 : entropyChange[2];
     double predicted = states == 0 ? 0 : entropyChange[0] / states;
     double measured = states == 0 ? 0 : entropyChange[1] / states;
@@ -73,6 +77,6 @@ final class StepRecords {
         method.wireName(), params, tokens, entropySum, ro.rows(), rewardSum, correct, lengthSum,
         Math.min(c.clipLow, tokens), Math.min(c.clipHigh, tokens), Math.min(c.detached, tokens), Math.min(c.penalised, tokens),
         steer ? c.weightMin() : 1.0, steer ? c.weightSum : tokens, covariance, c.klSum, t.gradNorm(), t.stepTimeMs(),
-        predicted, measured, List.of(), t.skippedUpdates());
+        predicted, measured, absent, t.skippedUpdates());
   }
 }

@@ -1,5 +1,6 @@
 package dev.entropysentinel.trainer.rl;
 
+import static dev.entropysentinel.trainer.task.Vocabulary.CONTEXT_LENGTH;
 import static dev.entropysentinel.trainer.task.Vocabulary.MAX_RESPONSE_LENGTH;
 
 import ai.djl.Device;
@@ -53,6 +54,7 @@ public final class TrainingSession implements AutoCloseable {
   static final String STATE_FILE = "trainer-state.properties";
   static final String OPTIMIZER_FILE = "optimizer.bin";
   static final String RANDOM_FILE = "random-streams.bin";
+  static final String ENTROPY_CHANGE_FILE = "entropy-change.bin";
   private static final String ADAPTIVE_ALPHA = "adaptiveAlpha";
 
   private final TrainerConfig config;
@@ -142,6 +144,12 @@ public final class TrainingSession implements AutoCloseable {
     }
     try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(required(dir, OPTIMIZER_FILE))))) {
       session.optimizer.adamW().load(in);
+      Path pending = dir.resolve(ENTROPY_CHANGE_FILE);
+      if (config.statsEnabled() && Files.isRegularFile(pending)) {  // without it the first resumed step reports no ΔH
+        try (var stats = new DataInputStream(new BufferedInputStream(Files.newInputStream(pending)))) {
+          session.statistics.load(stats);
+        }
+      }
     } catch (IOException e) {
       session.close();
       throw new IOException("cannot resume from " + dir + ": " + e.getMessage(), e);
@@ -165,9 +173,10 @@ public final class TrainingSession implements AutoCloseable {
   }
 
   /**
-   * Wall time spent so far on work done only when statistics are on (the ΔH subsample's logits,
-   * the forward pass and sums after the update, the covariance summary), for {@code sentinel bench
-   * trainer}: a noise-free complement to timing whole steps side by side.
+   * Wall time spent so far on work done only when statistics are on (keeping the ΔH subsample,
+   * the entropy sums of the previous step's subsample, the covariance summary), for {@code sentinel
+   * bench trainer}: a noise-free complement to timing whole steps side by side. The subsample's rows
+   * in the next rollout's forward pass are part of that pass and not counted here.
    */
   public long statisticsNanos() {
     return statistics.nanos();
@@ -219,6 +228,14 @@ public final class TrainingSession implements AutoCloseable {
       optimizer.adamW().save(out);
     }
     Files.write(dir.resolve(RANDOM_FILE), randoms.encode());
+    Path pending = dir.resolve(ENTROPY_CHANGE_FILE);
+    if (config.statsEnabled()) {
+      try (var out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(pending)))) {
+        statistics.save(out);
+      }
+    } else {
+      Files.deleteIfExists(pending);
+    }
     Properties p = new Properties();
     p.putAll(extra);
     p.setProperty("runId", config.runId());
@@ -237,7 +254,7 @@ public final class TrainingSession implements AutoCloseable {
     try (NDManager manager = root.newSubManager()) {
       List<RankRollout> rollouts = new ArrayList<>(ranks);
       for (int r = 0; r < ranks; r++) {
-        rollouts.add(rollout(manager, suite.nextTraining(config.promptsPerStep()), randoms.ranks().get(r)));
+        rollouts.add(rollout(manager, r, suite.nextTraining(config.promptsPerStep()), randoms.ranks().get(r)));
       }
       double learningRate = config.learningRateSchedule().at(step);
       optimizer.learningRate(learningRate);
@@ -274,23 +291,19 @@ public final class TrainingSession implements AutoCloseable {
           }
         }
       }
-      double[][] entropyChange = new double[ranks][];
-      for (int r = 0; r < ranks; r++) {
-        entropyChange[r] = statistics.entropyChange(manager, policy, rollouts.get(r));
-      }
       StepRecords.StepTotals totals = new StepRecords.StepTotals(step, loss, updates == 0 ? 0 : gradNormSum / updates,
           (System.nanoTime() - started) / 1e6, entropyCoef, learningRate, adaptiveEntropy.alpha(),
           optimizer.skipped() - skippedBefore);
       List<StepStats> out = new ArrayList<>(ranks);
       for (int r = 0; r < ranks; r++) {
         RankRollout ro = rollouts.get(r);
-        out.add(records.of(totals, r, ro, counts.get(r), entropyChange[r], statistics.covariance(ro), statistics));
+        out.add(records.of(totals, r, ro, counts.get(r), ro.entropyChange(), statistics.covariance(ro), statistics));
       }
       return out;
     }
   }
 
-  private RankRollout rollout(NDManager manager, List<Problem> prompts, Random random) {
+  private RankRollout rollout(NDManager manager, int rank, List<Problem> prompts, Random random) {
     List<Problem> problems = new ArrayList<>(prompts.size() * config.groupSize());
     for (Problem p : prompts) {
       for (int g = 0; g < config.groupSize(); g++) {
@@ -314,13 +327,27 @@ public final class TrainingSession implements AutoCloseable {
     }
     int[] rows = Sequences.allRows(b);
     NDArray targets = Sequences.responseTargets(manager, tokens, rows);
-    NDArray logits = Sequences.responseLogits(manager, policy, tokens, rows);
+    // The previous step's ΔH subsample rides along at the end of this forward pass: its logits
+    // under the updated policy, with no forward pass of its own (StepStatistics).
+    int[] pending = statistics.pendingRows(rank);
+    NDArray logits;
+    double[] entropyChange = null;
+    if (pending == null) {
+      logits = Sequences.responseLogits(manager, policy, tokens, rows);
+    } else {
+      int[] both = Arrays.copyOf(tokens, tokens.length + pending.length);
+      System.arraycopy(pending, 0, both, tokens.length, pending.length);
+      NDArray all = Sequences.responseLogits(manager, policy, both, Sequences.allRows(b + pending.length / CONTEXT_LENGTH));
+      logits = all.get("0:{}", b);
+      entropyChange = statistics.measure(rank, all.get("{}:", b));
+    }
     NDArray[] scores = Sequences.logpAndEntropy(logits, targets);
     float[] refLogp = reference == null ? null
         : Sequences.logpAndEntropy(Sequences.responseLogits(manager, reference, tokens, rows), targets)[0].toFloatArray();
-    StepStatistics.Subsample dh = statistics.capture(logits, b);
-    return new RankRollout(problems, tokens, Sequences.responseMask(tokens, b), rewards, correct, lengths, advantages,
-        scores[0].toFloatArray(), scores[1].toFloatArray(), refLogp, dh);
+    boolean[] mask = Sequences.responseMask(tokens, b);
+    statistics.capture(rank, logits, tokens, mask);
+    return new RankRollout(problems, tokens, mask, rewards, correct, lengths, advantages,
+        scores[0].toFloatArray(), scores[1].toFloatArray(), refLogp, entropyChange);
   }
 
   /**

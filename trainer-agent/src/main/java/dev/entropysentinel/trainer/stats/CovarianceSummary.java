@@ -15,33 +15,37 @@ public final class CovarianceSummary {
   private CovarianceSummary() {}
 
   public static Covariance of(float[] logp, float[] advantages, boolean[] mask) {
-    double[] cov = TokenSelection.tokenCovariance(logp, advantages, mask);
+    return of(logp, advantages, mask, new double[logp.length]);
+  }
+
+  /** The same, computed in {@code scratch} (at least as long as {@code logp}; overwritten) instead of new arrays. */
+  public static Covariance of(float[] logp, float[] advantages, boolean[] mask, double[] scratch) {
+    double[] cov = TokenSelection.tokenCovariance(logp, advantages, mask, scratch);
     int n = 0;
-    for (double v : cov) {
-      if (!Double.isNaN(v)) {
-        cov[n++] = v;
+    for (int i = 0; i < logp.length; i++) {
+      if (!Double.isNaN(cov[i])) {
+        cov[n++] = cov[i];
       }
     }
     if (n == 0) {
       return Covariance.empty();
     }
-    double[] valid = Arrays.copyOf(cov, n);
-    Arrays.sort(valid);
+    Arrays.sort(cov, 0, n);
     double sum = 0;
     double sumSquares = 0;
-    for (double v : valid) {
-      sum += v;
-      sumSquares += v * v;
+    for (int i = 0; i < n; i++) {
+      sum += cov[i];
+      sumSquares += cov[i] * cov[i];
     }
-    List<Covariance.TopGroup> groups = new ArrayList<>();
+    List<Covariance.TopGroup> groups = new ArrayList<>(Covariance.PAPER_GROUPS.size());
     for (double fraction : Covariance.PAPER_GROUPS) {
-      int k = TokenSelection.budget(fraction, valid.length);
+      int k = TokenSelection.budget(fraction, n);
       double top = 0;
-      for (int i = valid.length - k; i < valid.length; i++) {
-        top += valid[i];
+      for (int i = n - k; i < n; i++) {
+        top += cov[i];
       }
       groups.add(new Covariance.TopGroup(fraction, k, top));
     }
-    return new Covariance(valid.length, sum, sumSquares, groups);
+    return new Covariance(n, sum, sumSquares, groups);
   }
 }

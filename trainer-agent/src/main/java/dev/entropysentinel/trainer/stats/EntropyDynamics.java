@@ -85,9 +85,13 @@ public final class EntropyDynamics {
    * @return {predictedSum, measuredSum}
    */
   public static double[] changeSums(float[] z0, float[] z1, int vocab, boolean[] valid) {
+    return changeSums(z0, z1, vocab, valid, new double[vocab]);
+  }
+
+  /** {@link #changeSums(float[], float[], int, boolean[])} with a caller's scratch array of {@code vocab} doubles (overwritten). */
+  public static double[] changeSums(float[] z0, float[] z1, int vocab, boolean[] valid, double[] logp0) {
     double predicted = 0;
     double measured = 0;
-    double[] logp0 = new double[vocab];
     for (int s = 0; s < valid.length; s++) {
       if (!valid[s]) {
         continue;

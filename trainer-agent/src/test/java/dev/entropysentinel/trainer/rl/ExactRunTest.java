@@ -76,6 +76,31 @@ class ExactRunTest {
     assertThat(withoutTimes(interrupted)).isEqualTo(withoutTimes(straight));
   }
 
+  /**
+   * Statistics ride along: the ΔH subsample joins the next rollout's forward pass, so turning them
+   * off must not change a single training figure; the change of step k's update is reported by
+   * step k+1 (flagged), and step 0 reports none.
+   */
+  @Test
+  void statisticsDoNotChangeTrainingAndReportTheEntropyChangeOneStepLate() {
+    List<StepStats> on = run(tiny().build(), 4);
+    List<StepStats> off = run(tiny().statsEnabled(false).build(), 4);
+    assertThat(off.stream().map(ExactRunTest::training).toList()).isEqualTo(on.stream().map(ExactRunTest::training).toList());
+    assertThat(on.get(0).absentFields()).containsExactly("entropyChangeMeasured", "entropyChangePredicted");
+    assertThat(on.subList(1, on.size())).allSatisfy(s -> {
+      assertThat(s.absentFields()).isEmpty();
+      assertThat(s.methodParams()).containsEntry("entropyChangeLagSteps", 1.0);
+      assertThat(s.entropyChangeMeasured()).isFinite().isNotZero();
+      assertThat(s.entropyChangePredicted()).isFinite().isNotZero();
+    });
+  }
+
+  /** What training produced in a step, without the statistics-only fields. */
+  private static List<Object> training(StepStats s) {
+    return List.of(s.step(), s.tokenCount(), s.entropySum(), s.rewardSum(), s.correctCount(), s.responseLengthSum(),
+        s.clipLowCount(), s.clipHighCount(), s.detachedCount(), s.penalizedCount(), s.klSum(), s.gradNorm(), s.skippedUpdates());
+  }
+
   @Test
   void checkpointWithoutOptimizerStateIsRefusedNamingTheFile(@TempDir Path dir) throws IOException {
     TrainerConfig config = tiny().checkpointDir(dir).build();

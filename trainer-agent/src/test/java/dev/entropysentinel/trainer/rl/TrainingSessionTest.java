@@ -99,22 +99,6 @@ class TrainingSessionTest {
   }
 
   @Test
-  void shortenedResponseLogitsEqualThoseOfTheFullInputBecauseTheModelIsCausal() {
-    try (TrainingSession session = TrainingSession.start(tiny().warmStartSteps(0).build(), Clock.systemUTC(), Device.cpu());
-        NDManager m = NDManager.newBaseManager()) {
-      int[] tokens = new int[2 * dev.entropysentinel.trainer.task.Vocabulary.CONTEXT_LENGTH];
-      for (int i = 0; i < tokens.length; i++) {
-        tokens[i] = 2 + i % (dev.entropysentinel.trainer.task.Vocabulary.SIZE - 2);
-      }
-      int[] rows = {1, 0};
-      var full = Sequences.responseLogits(m, session.policy(), tokens, rows);
-      var shortened = Sequences.responseLogits(m, session.policy(), tokens, rows, 3);
-      assertThat(shortened.getShape()).isEqualTo(new Shape(2, 3, full.getShape().get(2)));
-      assertThat(shortened.allClose(full.get(":, 0:3, :"), 1e-5, 1e-5, false)).isTrue();
-    }
-  }
-
-  @Test
   void forkingTokensReportTheirNoGradientTokensAsDetached() {
     TrainerConfig config = tiny().warmStartSteps(0).loss(LossConfig.builder(Method.FORKING_TOKENS).forkingRho(0.25).build()).build();
     try (TrainingSession session = TrainingSession.start(config, Clock.systemUTC(), Device.cpu())) {
