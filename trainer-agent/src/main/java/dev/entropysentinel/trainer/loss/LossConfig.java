@@ -214,6 +214,9 @@ public record LossConfig(
       }
     }
 
+    /** The method this builder builds (fixed at {@link #builder(Method)}). */
+    public Method method() { return method; }
+
     public Builder epsLow(double v) { epsLow = v; return this; }
     public Builder epsHigh(double v) { epsHigh = v; return this; }
     public Builder clipCovRatio(double v) { clipCovRatio = v; return this; }

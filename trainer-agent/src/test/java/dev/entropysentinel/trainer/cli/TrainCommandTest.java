@@ -2,8 +2,10 @@ package dev.entropysentinel.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.entropysentinel.trainer.loss.LossConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -44,10 +46,14 @@ class TrainCommandTest {
   @Test
   void tinyPresetScalesTheSelectionsAndExplicitFlagsStillWin() throws Exception {
     assertThat(parse("--method", "kl-cov").loss().klCovRatio()).isEqualTo(2e-3);
-    assertThat(parse("--method", "kl-cov", "--preset", "tiny").loss().klCovRatio()).isEqualTo(0.05);
+    assertThat(parse("--method", "kl-cov", "--preset", "tiny").loss().klCovRatio()).isEqualTo(0.1);
     assertThat(parse("--method", "kl-cov", "--preset", "tiny").loss().klCoef()).isEqualTo(2);
-    assertThat(parse("--method", "clip-cov", "--preset", "tiny").loss().clipCovRatio()).isEqualTo(0.05);
-    assertThat(parse("--method", "clip-cov", "--preset", "tiny").loss().clipCovLb()).isEqualTo(0.5);
+    LossConfig clipCov = parse("--method", "clip-cov", "--preset", "tiny").loss();
+    assertThat(List.of(clipCov.clipCovRatio(), clipCov.clipCovLb(), clipCov.clipCovUb(), clipCov.epsLow(), clipCov.epsHigh()))
+        .containsExactly(0.15, 0.2, 100.0, 0.2, 0.2);
+    assertThat(parse("--method", "clip-cov", "--preset", "paper").loss().epsLow()).as("the paper's Clip-Cov clip").isEqualTo(1);
+    assertThat(parse("--method", "clip-higher", "--preset", "tiny").loss().epsHigh()).as("only Clip-Cov's clip moves").isEqualTo(0.28);
+    assertThat(parse("--method", "clip-cov", "--preset", "tiny", "--eps-low", "0.3").loss().epsLow()).isEqualTo(0.3);
     assertThat(parse("--method", "steer", "--preset", "tiny").loss().steerWMin()).isEqualTo(0.5);
     assertThat(parse("--method", "kl-cov", "--preset", "tiny", "--kl-cov-ratio", "0.3").loss().klCovRatio()).isEqualTo(0.3);
     assertThat(parse("--method", "grpo", "--preset", "tiny").miniBatches()).as("every method, so GRPO is compared alike").isEqualTo(4);
