@@ -22,6 +22,9 @@ import dev.entropysentinel.report.RunRecords;
 import dev.entropysentinel.report.TopicFeed;
 import dev.entropysentinel.schemas.CommandSigner;
 import dev.entropysentinel.schemas.ControlParameters;
+import dev.entropysentinel.trainer.loss.LossConfig;
+import dev.entropysentinel.trainer.loss.LossPreset;
+import dev.entropysentinel.trainer.loss.Method;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -51,8 +54,8 @@ import java.util.Set;
  */
 final class DemoSession {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** KL-Cov as INTERVENE applies it on the built-in trainer: the tiny preset's ratio, not the paper's 7B one. */
-  static final Map<String, String> TINY_KL_COV = ControlParameters.klCov(0.05, 2);
+  /** KL-Cov as INTERVENE applies it on the built-in trainer: the tiny preset's ratio and coefficient, not the paper's 7B ones. */
+  static final Map<String, String> TINY_KL_COV = tinyKlCov();
   private static final Duration CATCH_UP = Duration.ofSeconds(30);
 
   private final DemoSettings settings;
@@ -67,6 +70,11 @@ final class DemoSession {
   private List<String> lastBoard = List.of();
   private boolean finished;
   private volatile boolean interrupted;
+
+  private static Map<String, String> tinyKlCov() {
+    LossConfig klCov = LossPreset.TINY.apply(LossConfig.builder(Method.KL_COV)).build();
+    return ControlParameters.klCov(klCov.klCovRatio(), klCov.klCoef());
+  }
 
   private DemoSession(DemoSettings settings, PrintWriter out, PrintWriter err) {
     this.settings = settings;
