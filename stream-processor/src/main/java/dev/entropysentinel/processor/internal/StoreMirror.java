@@ -1,9 +1,9 @@
 package dev.entropysentinel.processor.internal;
 
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -16,8 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class StoreMirror<V> {
   private final KeyValueStore<String, V> store;
-  /** In key order, as the store iterates. */
-  private final TreeMap<String, V> values = new TreeMap<>();
+  private final HashMap<String, V> values = new HashMap<>();
   /** Keys put since the last write-back, in the order first put. */
   private final Set<String> dirty = new LinkedHashSet<>();
 
@@ -39,9 +38,9 @@ final class StoreMirror<V> {
     dirty.add(key);
   }
 
-  /** The keys held now, in store order; a copy, so a caller may put while going through them. */
+  /** The keys held now, in key order (as the store iterates); a copy, so a caller may put while going through them. */
   List<String> keys() {
-    return List.copyOf(values.keySet());
+    return values.keySet().stream().sorted().toList();
   }
 
   /** Writes every value put since the last write-back to the store (and so its changelog). */
