@@ -59,7 +59,12 @@ public record DriftBound(double gainBound, double trendNow, double slopeHi, doub
    *
    * @param usable validation points after the burn-in, oldest first, up to {@code step}
    */
+  public static final String VARIANT = System.getProperty("sentinel.drift.variant", "v0");
+
   public static DriftBound of(List<ValidationPoint> usable, int step, int totalSteps, double level) {
+    if (!VARIANT.startsWith("v0")) {
+      return SaturatingTrend.of(usable, step, totalSteps, level, VARIANT);
+    }
     double each = 1 - (1 - CONFIDENCE) / EVIDENCE_FACTORS.size();
     DriftBound best = null;
     for (double factor : EVIDENCE_FACTORS) {
@@ -100,12 +105,14 @@ public record DriftBound(double gainBound, double trendNow, double slopeHi, doub
     window.forEach(p -> trend.addData(Math.log(p.step() + 1.0), p.score()));
     int n = window.size();
     double t = new TDistribution(n - 2).inverseCumulativeProbability(confidence);
-    double slopeHi = trend.getSlope() + t * trend.getSlopeStdErr();
+    double inflate = VARIANT.contains("ac") ? SaturatingTrend.inflation(window.stream().mapToDouble(
+        p -> p.score() - trend.predict(Math.log(p.step() + 1.0))).toArray()) : 1;
+    double slopeHi = trend.getSlope() + t * trend.getSlopeStdErr() * inflate;
     return new DriftBound(Math.max(0, slopeHi) * horizon, trend.predict(Math.log(step + 1.0)), slopeHi, trend.getSlope(),
         horizon, factor, windowStart, n, null);
   }
 
-  private static DriftBound none(double horizon, double factor, int windowStart, int points, String why) {
+  static DriftBound none(double horizon, double factor, int windowStart, int points, String why) {
     return new DriftBound(Double.POSITIVE_INFINITY, Double.NaN, Double.NaN, Double.NaN, horizon, factor, windowStart, points,
         why);
   }
