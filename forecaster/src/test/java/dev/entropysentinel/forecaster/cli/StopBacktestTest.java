@@ -74,8 +74,8 @@ class StopBacktestTest {
     for (Backtest.Outcome o : outcomes) {
       ReplayReport.Stop stop = o.report().stop();
       if (stop != null) {
-        assertThat(stop.reason()).as(o.log()).contains("gain ahead <=", "may forgo 0.0100", "drift's 95% bound",
-            "ln-steps left from", "validations since step");
+        assertThat(stop.reason()).as(o.log()).contains("gain ahead <=", "may forgo 0.0100", "linear drift's 95% bound",
+            "steps left from", "validations since step");
         assertThat(stop.scoreAtStop()).isNotNull();
       }
     }

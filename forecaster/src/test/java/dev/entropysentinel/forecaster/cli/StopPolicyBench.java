@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import dev.entropysentinel.forecaster.Decision;
+import dev.entropysentinel.forecaster.DriftShape;
 import dev.entropysentinel.forecaster.ForecastConfig;
 import dev.entropysentinel.forecaster.MonitorConfig;
 import dev.entropysentinel.forecaster.RunMonitor;
@@ -124,9 +125,10 @@ class StopPolicyBench {
 
   @Test
   void table(@TempDir Path dir) throws Exception {
-    MonitorConfig config = MonitorConfig.ofDefaults().withMaxForgone(Double.parseDouble(System.getProperty("mf", "0.01")));
+    MonitorConfig config = MonitorConfig.ofDefaults().withMaxForgone(Double.parseDouble(System.getProperty("mf", "0.01")))
+        .withDrift(DriftShape.valueOf(System.getProperty("drift", MonitorConfig.ofDefaults().drift().name())));
     int seeds = Integer.getInteger("seeds", 10);
-    StringBuilder out = new StringBuilder("variant " + System.getProperty("sentinel.drift.variant", "v0") + "\n");
+    StringBuilder out = new StringBuilder("drift " + config.drift() + ", max-forgone " + config.maxForgone() + "\n");
     Replay replay = new Replay(new ReplayOptions(0.15, 0, ForecastConfig.ofDefaults(), config));
     String small = "qwen2-7b-gsm8k-math-grpo-megatron.log";
     String large = "qwen2.5-0.5b-gsm8k-ppo.log";
