@@ -152,7 +152,7 @@ class StopPolicyBench {
       out.append(Backtest.of(outcomes, config.maxForgone()).aggregate().stops().line()).append('\n');
     }
     out.append(String.format(Locale.ROOT, "%-28s %7s %7s %9s %9s %8s %6s %6s%n", "family", "stopped", "saved", "worstAhd",
-        "worstFgn", "nAhd>.01", "first", "last"));
+        "worstFgn", "n>maxFg", "first", "last"));
     for (Family f : families()) {
       int stopped = 0;
       double saved = 0;
