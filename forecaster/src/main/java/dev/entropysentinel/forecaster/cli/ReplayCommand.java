@@ -86,9 +86,10 @@ public final class ReplayCommand implements Callable<Integer> {
       + "bound over the horizon left and the forecast's gain below it (default: ${DEFAULT-VALUE})")
   double maxForgone;
 
-  @Option(names = "--drift", paramLabel = "SHAPE", converter = DriftConverter.class, description = "the slow drift a plateau STOP must rule out: linear "
-      + "(the score may still creep up linearly in steps: safe for any drift that does not speed up) or log (at most "
-      + "like ln(step): stops plateaus earlier, but runs drifting linearly too early) (default: ${DEFAULT-VALUE})")
+  @Option(names = "--drift", paramLabel = "SHAPE", converter = DriftConverter.class, description = "the slow drift "
+      + "a plateau STOP must rule out: linear (the score may still creep up linearly in steps: safe for any drift "
+      + "that does not speed up) or log (at most like ln(step): stops plateaus earlier, but runs drifting linearly "
+      + "too early) (default: ${DEFAULT-VALUE})")
   DriftShape drift;
 
   @Option(names = "--json", description = "print JSON on stdout: one object for one log, else one array")
@@ -242,7 +243,6 @@ public final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  /** Accepts the documented spellings (verl-jsonl, trl-stdout) as well as the enum names; the sidecar's --format too. */
   /** linear or log, any case (also for {@code sentinel process}). */
   public static final class DriftConverter implements CommandLine.ITypeConverter<DriftShape> {
     @Override
@@ -255,6 +255,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
   }
 
+  /** Accepts the documented spellings (verl-jsonl, trl-stdout) as well as the enum names; the sidecar's --format too. */
   public static final class FormatConverter implements CommandLine.ITypeConverter<LogFormat> {
     @Override
     public LogFormat convert(String value) {
