@@ -1,6 +1,5 @@
 package dev.entropysentinel.forecaster.cli;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,11 +8,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import dev.entropysentinel.forecaster.Decision;
 import dev.entropysentinel.forecaster.DriftShape;
 import dev.entropysentinel.forecaster.ForecastConfig;
@@ -26,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Experiment harness (not a test): prints what the default STOP policy saves and forgoes on every family. */
 class StopPolicyBench {
-  private static final Pattern STEP = Pattern.compile("(?:^|[\\s)\\]])step:(\\d+) - ");
 
   enum Shape { LOG, LINEAR, SQRT }
 
@@ -108,21 +102,6 @@ class StopPolicyBench {
     return f;
   }
 
-  private static Path resource(String name) throws Exception {
-    return Path.of(Objects.requireNonNull(StopPolicyBench.class.getResource("/verl-logs/" + name)).toURI());
-  }
-
-  private static Path truncated(Path log, int last, Path dir) throws Exception {
-    String text = Files.readString(log, StandardCharsets.ISO_8859_1);
-    String kept = text.lines().filter(line -> {
-      Matcher m = STEP.matcher(line);
-      return !m.find() || Integer.parseInt(m.group(1)) <= last;
-    }).collect(Collectors.joining("\n"));
-    Path copy = dir.resolve(log.getFileName().toString().replace(".log", "-to" + last + ".log"));
-    Files.writeString(copy, kept, StandardCharsets.ISO_8859_1);
-    return copy;
-  }
-
   @Test
   void table(@TempDir Path dir) throws Exception {
     MonitorConfig config = MonitorConfig.ofDefaults().withMaxForgone(Double.parseDouble(System.getProperty("mf", "0.01")))
@@ -130,15 +109,13 @@ class StopPolicyBench {
     int seeds = Integer.getInteger("seeds", 10);
     StringBuilder out = new StringBuilder("drift " + config.drift() + ", max-forgone " + config.maxForgone() + "\n");
     Replay replay = new Replay(new ReplayOptions(0.15, 0, ForecastConfig.ofDefaults(), config));
-    String small = "qwen2-7b-gsm8k-math-grpo-megatron.log";
-    String large = "qwen2.5-0.5b-gsm8k-ppo.log";
-    List<Path> shared = List.of(resource(small), resource(large));
+    List<Path> shared = List.of(SharedLogs.resource(SharedLogs.SMALL), SharedLogs.resource(SharedLogs.LARGE));
     List<Path> cut = new ArrayList<>();
     for (int last : new int[] {40, 60, 80}) {
-      cut.add(truncated(resource(small), last, dir));
+      cut.add(SharedLogs.truncated(SharedLogs.resource(SharedLogs.SMALL), last, dir));
     }
     for (int last : new int[] {150, 200, 250, 300, 350, 400}) {
-      cut.add(truncated(resource(large), last, dir));
+      cut.add(SharedLogs.truncated(SharedLogs.resource(SharedLogs.LARGE), last, dir));
     }
     for (List<Path> set : List.of(shared, cut)) {
       List<Backtest.Outcome> outcomes = new ArrayList<>();
