@@ -20,6 +20,7 @@ import java.util.Map;
  * @param maxForgone the final score a user is willing to give up for the compute a STOP saves (accuracy
  *     scale; a run with +-1 rewards may give up twice as much in its own units): a plateau STOP needs both
  *     the slow drift's upper bound over the horizon left and the forecast's gain below it
+ * @param drift the slow drift a plateau STOP must rule out ({@link DriftShape})
  * @param earlyFraction a collapse before this share of the planned steps is early
  * @param targetScore INTERVENE on early collapse only if the forecast's upper bound is below this
  * @param silenceTimeout a run with no record for longer than this is silent
@@ -34,6 +35,7 @@ public record MonitorConfig(
     double hysteresis,
     double fitTolerance,
     double maxForgone,
+    DriftShape drift,
     double earlyFraction,
     double targetScore,
     Duration silenceTimeout,
@@ -48,6 +50,7 @@ public record MonitorConfig(
     require(hysteresis >= 0 && hysteresis < 1, "monitor.hysteresis must be in [0, 1)", hysteresis);
     require(fitTolerance > 0 && Double.isFinite(fitTolerance), "monitor.fitTolerance must be > 0", fitTolerance);
     require(maxForgone > 0 && maxForgone < 1, "monitor.maxForgone must be in (0, 1)", maxForgone);
+    require(drift != null, "monitor.drift must be linear or log", drift);
     require(earlyFraction > 0 && earlyFraction <= 1, "monitor.earlyFraction must be in (0, 1]", earlyFraction);
     require(Double.isFinite(targetScore), "monitor.targetScore must be finite", targetScore);
     require(silenceTimeout != null && !silenceTimeout.isNegative() && !silenceTimeout.isZero(),
@@ -65,37 +68,43 @@ public record MonitorConfig(
   /**
    * Defaults: collapse at a quarter of the starting entropy, explosion at twice the lowest for five
    * steps, 0.1 score off the law is a miss, stop only when at most 0.01 of final accuracy
-   * is forgone, intervene with
+   * is forgone even if the score still drifts up linearly in steps, intervene with
    * KL-Cov at the paper's 7B ratio (a fraction, 0.002 = 0.2%) on a collapse in the first half of
    * the run whatever the target (1.0), advice only.
    */
   public static MonitorConfig ofDefaults() {
-    return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.01, 0.5, 1.0, Duration.ofMinutes(30),
+    return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.01, DriftShape.LINEAR, 0.5, 1.0, Duration.ofMinutes(30),
         ControlParameters.klCov(0.002, 1), true);
   }
 
   /** A copy that only advises ({@code true}) or acts ({@code false}). */
   public MonitorConfig withDryRun(boolean advise) {
     return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
-        maxForgone, earlyFraction, targetScore, silenceTimeout, interventionChanges, advise);
+        maxForgone, drift, earlyFraction, targetScore, silenceTimeout, interventionChanges, advise);
   }
 
   /** A copy that detects a collapse below {@code fraction} of the starting entropy. */
   public MonitorConfig withCollapseFraction(double fraction) {
     return new MonitorConfig(smoothingSteps, fraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
-        maxForgone, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
+        maxForgone, drift, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
   }
 
   /** A copy that forgoes at most {@code accuracy} of the final score for a STOP. */
   public MonitorConfig withMaxForgone(double accuracy) {
     return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
-        accuracy, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
+        accuracy, drift, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
+  }
+
+  /** A copy whose plateau STOP rules out a slow drift of {@code shape}. */
+  public MonitorConfig withDrift(DriftShape shape) {
+    return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
+        maxForgone, shape, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
   }
 
   /** A copy whose INTERVENE switches to {@code changes} (a method and its parameters, schemas' vocabulary). */
   public MonitorConfig withInterventionChanges(Map<String, String> changes) {
     return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
-        maxForgone, earlyFraction, targetScore, silenceTimeout, changes, dryRun);
+        maxForgone, drift, earlyFraction, targetScore, silenceTimeout, changes, dryRun);
   }
 
   private static void require(boolean ok, String rule, Object value) {

@@ -221,7 +221,8 @@ public final class MonitorTransition {
 
   /**
    * Plateau: a STOP throws away the rest of the run, so it needs both the slow drift's upper bound over
-   * the horizon left ({@link DriftBound}, the tighter of evidence 1x and 2x the horizon) and the
+   * the horizon left ({@link DriftBound} of the configured {@link DriftShape}, the tighter of evidence 1x and
+   * 2x the horizon) and the
    * forecast's expected gain over the current level (the mean of the last {@value #LEVEL_POINTS} validations) below the
    * score the user is willing to forgo ({@link MonitorConfig#maxForgone()}, doubled for +-1 rewards).
    */
@@ -236,7 +237,7 @@ public final class MonitorTransition {
     boolean plusMinusOne = points.stream().anyMatch(p -> p.score() < 0);
     double allowed = config.maxForgone() * (plusMinusOne ? 2 : 1);
     DriftBound drift = DriftBound.of(points.subList(d.forecast.burnInPoints(), points.size()), point.step(),
-        f.targetStep(), level);
+        f.targetStep(), level, config.drift());
     double expected = f.value() - level;
     double gain = Math.max(drift.gainOver(level), expected);
     d.latch(DetectionType.PLATEAU, gain < allowed, gain > allowed * (1 + config.hysteresis()), point.step(),
@@ -246,7 +247,8 @@ public final class MonitorTransition {
             drift.describe(), f.value(), level, LEVEL_POINTS, f.targetStep() - point.step(),
             100.0 * (f.targetStep() - point.step()) / f.targetStep()),
             Map.of("forecast", f.value(), "current", level, "remainingGain", gain, "driftBound", drift.gainBound(),
-                "horizonLogSteps", drift.horizon(), "maxForgone", allowed)));
+                drift.shape() == DriftShape.LOG ? "horizonLogSteps" : "horizonSteps", drift.horizon(),
+                "maxForgone", allowed)));
   }
 
   private MonitorStep finish(Draft d) {

@@ -181,7 +181,7 @@ class MonitorTransitionTest {
   void theSilenceTimeoutComesFromTheConfig() {
     MonitorConfig c = MonitorConfig.ofDefaults();
     MonitorConfig quick = new MonitorConfig(c.smoothingSteps(), c.collapseFraction(), c.explosionFactor(),
-        c.sustainSteps(), c.hysteresis(), c.fitTolerance(), c.maxForgone(), c.earlyFraction(), c.targetScore(),
+        c.sustainSteps(), c.hysteresis(), c.fitTolerance(), c.maxForgone(), c.drift(), c.earlyFraction(), c.targetScore(),
         Duration.ofSeconds(5), c.interventionChanges(), c.dryRun());
     MonitorTransition t = new MonitorTransition(quick, ForecastConfig.ofDefaults());
     MonitorState s = t.apply(MonitorState.initial(10), new MonitorEvent.Entropy(0, 0.4, 1_000)).state();

@@ -51,8 +51,8 @@ class RealLogMonitorTest {
 
   @ParameterizedTest
   @CsvSource({
-      "qwen2-7b-gsm8k-math-grpo-megatron.log, 'PLATEAU@50 ADVISE STOP'",
-      "qwen2.5-0.5b-gsm8k-ppo.log, 'ENTROPY_COLLAPSE@111 ADVISE INTERVENE;PLATEAU@299 ADVISE STOP'"})
+      "qwen2-7b-gsm8k-math-grpo-megatron.log, 'PLATEAU@70 ADVISE STOP'",
+      "qwen2.5-0.5b-gsm8k-ppo.log, 'ENTROPY_COLLAPSE@111 ADVISE INTERVENE;PLATEAU@319 ADVISE STOP'"})
   void replayAndTransitionDecideAsTheUnboundedMonitorDid(String name, String expected) throws Exception {
     RunSeries s = series(name);
     int total = s.entropy().lastKey();

@@ -1,5 +1,6 @@
 package dev.entropysentinel.cli;
 
+import dev.entropysentinel.kafka.embedded.BrokerConfig;
 import dev.entropysentinel.kafka.embedded.EmbeddedKafkaBroker;
 import dev.entropysentinel.processor.bench.StreamsBenchCommand;
 import picocli.CommandLine.Command;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "streams")
 final class StreamsBench extends StreamsBenchCommand {
   StreamsBench() {
-    super(() -> {
-      EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+    super(partitions -> {
+      EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerConfig.ofDefaults().withPartitions(partitions));
       return new Broker() {
         @Override
         public String bootstrapServers() {

@@ -1,6 +1,8 @@
 package dev.entropysentinel.processor;
 
+import dev.entropysentinel.forecaster.DriftShape;
 import dev.entropysentinel.forecaster.MonitorConfig;
+import dev.entropysentinel.forecaster.cli.ReplayCommand;
 import dev.entropysentinel.schemas.CommandSigner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +79,9 @@ public final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--max-forgone", paramLabel = "ACCURACY", description = "final accuracy a STOP may give up for the compute it saves (+-1 rewards: twice this in their units); a plateau STOP needs the slow drift's upper bound over the horizon left and the forecast's gain below it (default: ${DEFAULT-VALUE})")
   double maxForgone;
 
+  @Option(names = "--drift", paramLabel = "SHAPE", converter = ReplayCommand.DriftConverter.class, description = "the slow drift a plateau STOP must rule out: linear (the score may still creep up linearly in steps: safe for any drift that does not speed up) or log (at most like ln(step): stops plateaus earlier, but runs drifting linearly too early) (default: ${DEFAULT-VALUE})")
+  DriftShape drift;
+
   @Option(names = "--early-fraction", description = "a collapse before this share of the planned steps is early (default: ${DEFAULT-VALUE})")
   double earlyFraction;
 
@@ -132,7 +137,7 @@ public final class ProcessCommand implements Callable<Integer> {
     }
     try {
       MonitorConfig monitor = new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis,
-          fitTolerance, maxForgone, earlyFraction, targetScore, Duration.ofSeconds(silenceTimeoutSeconds),
+          fitTolerance, maxForgone, drift, earlyFraction, targetScore, Duration.ofSeconds(silenceTimeoutSeconds),
           interventionChanges, false);
       ProcessorSettings settings = ProcessorSettings.ofDefaults(signer).withMonitor(monitor).withPolicy(policy)
           .withGrace(graceSteps, Duration.ofMillis(graceMs));
@@ -176,6 +181,7 @@ public final class ProcessCommand implements Callable<Integer> {
         case "--hysteresis" -> Double.toString(d.hysteresis());
         case "--fit-tolerance" -> Double.toString(d.fitTolerance());
         case "--max-forgone" -> Double.toString(d.maxForgone());
+        case "--drift" -> d.drift().name().toLowerCase(Locale.ROOT);
         case "--early-fraction" -> Double.toString(d.earlyFraction());
         case "--target-score" -> Double.toString(d.targetScore());
         case "--silence-timeout-s" -> Long.toString(d.silenceTimeout().toSeconds());

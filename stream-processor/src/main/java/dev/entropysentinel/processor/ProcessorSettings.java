@@ -54,4 +54,8 @@ public record ProcessorSettings(MonitorConfig monitor, ForecastConfig forecast, 
   public ProcessorSettings withGrace(int steps, Duration time) {
     return new ProcessorSettings(monitor, forecast, policy, signer, steps, time, silenceCheck);
   }
+
+  public ProcessorSettings withSilenceCheck(Duration every) {
+    return new ProcessorSettings(monitor, forecast, policy, signer, graceSteps, graceTime, every);
+  }
 }

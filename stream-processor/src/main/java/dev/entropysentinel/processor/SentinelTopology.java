@@ -6,9 +6,11 @@ import dev.entropysentinel.processor.internal.MergeProcessor;
 import dev.entropysentinel.processor.internal.MonitorProcessor;
 import dev.entropysentinel.processor.internal.ParseProcessor;
 import dev.entropysentinel.processor.internal.RankMerge;
+import dev.entropysentinel.processor.internal.RunState;
 import dev.entropysentinel.processor.internal.RunLogic;
 import dev.entropysentinel.processor.internal.StateSerdes;
 import dev.entropysentinel.processor.internal.StepMerger;
+import dev.entropysentinel.processor.internal.WriteBackStore;
 import dev.entropysentinel.schemas.ControlAck;
 import dev.entropysentinel.schemas.EvalResult;
 import dev.entropysentinel.schemas.RunInfo;
@@ -37,7 +39,9 @@ import org.apache.kafka.streams.state.Stores;
  *                                                                                                   └► sentinel.control
  * </pre>
  *
- * Every topic is keyed by run id, so a run's records meet in one task without repartitioning.
+ * Every topic is keyed by run id, so a run's records meet in one task without repartitioning. Both
+ * stores are {@link WriteBackStore}s: the processors work on deserialized values in memory, written
+ * to the changelogged stores once per commit.
  * Each {@code read} step parses a record and checks its key; what cannot be read leaves through
  * Streams' processing-error handler to {@code sentinel.dlq} ({@code DeadLetters}).
  */
@@ -67,13 +71,15 @@ public final class SentinelTopology {
     t.addProcessor("read-evals", () -> new ParseProcessor<>(WireSerde.evals(), EvalResult::runId), "evals");
     t.addProcessor("read-control-acks", () -> new ParseProcessor<>(WireSerde.controlAcks(), ControlAck::runId),
         "control-acks");
-    t.addProcessor("merge-ranks", () -> new MergeProcessor(merger, settings.graceTime()), "read-step-stats");
-    t.addProcessor("run-monitor", () -> new MonitorProcessor(logic, settings.silenceCheck()),
+    WriteBackStore.Builder<RankMerge> rankMerge = new WriteBackStore.Builder<>(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(RANK_MERGE_STORE), Serdes.String(), StateSerdes.rankMerge()));
+    WriteBackStore.Builder<RunState> runState = new WriteBackStore.Builder<>(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(RUN_STATE_STORE), Serdes.String(), StateSerdes.runState()));
+    t.addProcessor("merge-ranks", () -> new MergeProcessor(merger, settings.graceTime(), rankMerge), "read-step-stats");
+    t.addProcessor("run-monitor", () -> new MonitorProcessor(logic, settings.silenceCheck(), runState),
         "merge-ranks", "read-runs", "read-evals", "read-control-acks");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RANK_MERGE_STORE), Serdes.String(),
-        StateSerdes.rankMerge()), "merge-ranks");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_STATE_STORE), Serdes.String(),
-        StateSerdes.runState()), "run-monitor");
+    t.addStateStore(rankMerge, "merge-ranks");
+    t.addStateStore(runState, "run-monitor");
     StringSerializer keyOut = new StringSerializer();
     t.addSink(MonitorProcessor.FORECASTS, Topics.FORECASTS, keyOut, values, "run-monitor");
     t.addSink(MonitorProcessor.ALERTS, Topics.ALERTS, keyOut, values, "run-monitor");

@@ -2,6 +2,7 @@ package dev.entropysentinel.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.entropysentinel.forecaster.DriftShape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -45,6 +46,17 @@ class ProcessCommandTest {
     assertThat(run("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(), "--max-forgone", "1.5"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--max-forgone: monitor.maxForgone must be in (0, 1), was 1.5");
+  }
+
+  @Test
+  void driftReachesTheMonitorLinearByDefault(@TempDir Path dir) throws IOException {
+    ProcessCommand command = new ProcessCommand();
+    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString());
+    assertThat(command.config().settings().monitor().drift()).isEqualTo(DriftShape.LINEAR);
+    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(), "--drift", "log");
+    assertThat(command.config().settings().monitor().drift()).isEqualTo(DriftShape.LOG);
+    assertThat(run("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(), "--drift", "cubic")).isEqualTo(2);
+    assertThat(err.toString()).contains("--drift", "expected linear or log but was 'cubic'");
   }
 
   @Test

@@ -6,9 +6,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import dev.entropysentinel.forecaster.DriftShape;
 import dev.entropysentinel.forecaster.ForecastConfig;
 import dev.entropysentinel.forecaster.MonitorConfig;
 import dev.entropysentinel.forecaster.ingest.LogFiles;
@@ -83,6 +85,12 @@ public final class ReplayCommand implements Callable<Integer> {
       + "the compute it saves (+-1 rewards: twice this in their units); a plateau STOP needs the slow drift's upper "
       + "bound over the horizon left and the forecast's gain below it (default: ${DEFAULT-VALUE})")
   double maxForgone;
+
+  @Option(names = "--drift", paramLabel = "SHAPE", converter = DriftConverter.class, description = "the slow drift "
+      + "a plateau STOP must rule out: linear (the score may still creep up linearly in steps: safe for any drift "
+      + "that does not speed up) or log (at most like ln(step): stops plateaus earlier, but runs drifting linearly "
+      + "too early) (default: ${DEFAULT-VALUE})")
+  DriftShape drift;
 
   @Option(names = "--json", description = "print JSON on stdout: one object for one log, else one array")
   boolean json;
@@ -195,10 +203,10 @@ public final class ReplayCommand implements Callable<Integer> {
     return file.getFileName() == null ? file.toString() : file.getFileName().toString();
   }
 
-  /** The default policy with this command's max-forgone; a bad value is a usage error naming the flag. */
+  /** The default policy with this command's max-forgone and drift; a bad value is a usage error naming the flag. */
   private MonitorConfig monitorConfig() {
     try {
-      return MonitorConfig.ofDefaults().withMaxForgone(maxForgone);
+      return MonitorConfig.ofDefaults().withMaxForgone(maxForgone).withDrift(drift);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--max-forgone: " + e.getMessage());
     }
@@ -224,8 +232,26 @@ public final class ReplayCommand implements Callable<Integer> {
   static final class Defaults implements CommandLine.IDefaultValueProvider {
     @Override
     public String defaultValue(CommandLine.Model.ArgSpec arg) {
-      return arg instanceof CommandLine.Model.OptionSpec o && o.longestName().equals("--max-forgone")
-          ? Double.toString(MonitorConfig.ofDefaults().maxForgone()) : null;
+      if (!(arg instanceof CommandLine.Model.OptionSpec o)) {
+        return null;
+      }
+      return switch (o.longestName()) {
+        case "--max-forgone" -> Double.toString(MonitorConfig.ofDefaults().maxForgone());
+        case "--drift" -> MonitorConfig.ofDefaults().drift().name().toLowerCase(Locale.ROOT);
+        default -> null;
+      };
+    }
+  }
+
+  /** linear or log, any case (also for {@code sentinel process}). */
+  public static final class DriftConverter implements CommandLine.ITypeConverter<DriftShape> {
+    @Override
+    public DriftShape convert(String value) {
+      try {
+        return DriftShape.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("expected linear or log but was '" + value + "'");
+      }
     }
   }
 

@@ -143,9 +143,22 @@ public record RemainingGain(double median, double lower, double upper, double un
   /**
    * Quantiles of {@code G = a * D}, a normal (mean, sd) truncated to [0, aMax] and D uniform on
    * [dLo, dHi], independent: midpoint quadrature over GRID quantiles of each factor, whose
-   * GRID^2 equally weighted products give the quantiles as order statistics.
+   * GRID^2 equally weighted products give the quantiles as order statistics ({@link ProductGrid}
+   * finds them without writing the products down when both factors are non-negative, as they are).
    */
   static double[] productQuantiles(double mean, double sd, double aMax, double dLo, double dHi, double... probabilities) {
+    double[] a = slopeGrid(mean, sd, aMax);
+    double[] d = dropGrid(dLo, dHi);
+    int[] ranks = new int[probabilities.length];
+    for (int k = 0; k < ranks.length; k++) {
+      ranks[k] = Math.min(GRID * GRID - 1, (int) Math.floor(probabilities[k] * (GRID * GRID)));
+    }
+    ProductGrid grid = ProductGrid.of(a, d);
+    return grid != null ? Arrays.stream(ranks).mapToDouble(grid::valueAt).toArray() : bySelection(a, d, ranks);
+  }
+
+  /** GRID equally likely values of the slope: midpoint quantiles of the normal (mean, sd) truncated to [0, aMax]. */
+  static double[] slopeGrid(double mean, double sd, double aMax) {
     double[] a = new double[GRID];
     if (sd > 0 && aMax > 0) {
       NormalDistribution normal = new NormalDistribution(null, mean, sd);
@@ -158,21 +171,35 @@ public record RemainingGain(double median, double lower, double upper, double un
     } else {
       Arrays.fill(a, Math.max(0, Math.min(aMax, mean)));
     }
-    double[] g = new double[GRID * GRID];
-    for (int i = 0; i < GRID; i++) {
-      for (int j = 0; j < GRID; j++) {
-        g[i * GRID + j] = a[i] * (dLo + (j + 0.5) / GRID * (dHi - dLo));
+    return a;
+  }
+
+  /** GRID equally likely values of the drop: midpoints of [dLo, dHi]. */
+  static double[] dropGrid(double dLo, double dHi) {
+    double[] d = new double[GRID];
+    for (int j = 0; j < GRID; j++) {
+      d[j] = dLo + (j + 0.5) / GRID * (dHi - dLo);
+    }
+    return d;
+  }
+
+  /** The order statistics {@code ranks} of every product {@code a[i] * d[j]}, written down and selected. */
+  static double[] bySelection(double[] a, double[] d, int... ranks) {
+    double[] g = new double[a.length * d.length];
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < d.length; j++) {
+        g[i * d.length + j] = a[i] * d[j];
       }
     }
-    double[] out = new double[probabilities.length];
-    Integer[] order = new Integer[probabilities.length];
+    double[] out = new double[ranks.length];
+    Integer[] order = new Integer[ranks.length];
     for (int k = 0; k < order.length; k++) {
       order[k] = k;
     }
-    Arrays.sort(order, (x, y) -> Double.compare(probabilities[x], probabilities[y]));
+    Arrays.sort(order, (x, y) -> Integer.compare(ranks[x], ranks[y]));
     int from = 0;
     for (int k : order) {
-      int rank = Math.min(g.length - 1, (int) Math.floor(probabilities[k] * g.length));
+      int rank = ranks[k];
       from = Math.min(from, rank);
       select(g, from, rank);
       out[k] = g[rank];

@@ -180,12 +180,12 @@ class ReplayTest {
     List<String> lines = out.toString().lines().toList();
     assertThat(lines).hasSize(4);
     assertThat(lines.get(0)).startsWith("qwen2-7b-gsm8k-math-grpo-megatron.log ").contains("final=0.881", "model=",
-        "stop=step 50 saves 55 steps (52%) at 0.894 forgoes -0.013");
+        "stop=step 70 saves 35 steps (33%) at 0.890 forgoes -0.009");
     assertThat(lines.get(1)).startsWith("qwen2.5-0.5b-gsm8k-ppo.log ").contains("final=0.530", "last_value_err=0.055",
-        "stop=step 299 saves 135 steps (31%) at 0.526 forgoes 0.004");
+        "stop=step 319 saves 115 steps (26%) at 0.520 forgoes 0.010");
     assertThat(lines.get(2)).startsWith("forecaster: beats naive ").endsWith("(goal >=75%, >=80%, <=0.8, <=0.12, 0)");
-    assertThat(lines.get(3)).isEqualTo("stops: 2 of 2 runs stopped, steps saved 190 of 539 (35.3%), score forgone "
-        + "worst 0.004 mean -0.004, runs forgoing > 0.010: 0");
+    assertThat(lines.get(3)).isEqualTo("stops: 2 of 2 runs stopped, steps saved 150 of 539 (27.8%), score forgone "
+        + "worst 0.010 mean 0.001, runs forgoing > 0.010: 0");
     assertThat(err.toString()).isEmpty();
   }
 
@@ -205,24 +205,39 @@ class ReplayTest {
     JsonNode stops = json.get(2).get("stops");
     assertThat(stops.get("stopped").asInt()).isEqualTo(2);
     assertThat(stops.get("steps").asLong()).isEqualTo(539);
-    assertThat(stops.get("stepsSaved").asLong()).isEqualTo(190);
+    assertThat(stops.get("stepsSaved").asLong()).isEqualTo(150);
     assertThat(stops.get("worstForgone").asDouble()).isLessThanOrEqualTo(0.01);
     assertThat(stops.get("overMaxForgone").asInt()).isZero();
-    assertThat(json.get(0).get("scoreAtStop").asDouble()).isEqualTo(0.526, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(json.get(0).get("scoreAtStop").asDouble()).isEqualTo(1.561 / 3, org.assertj.core.api.Assertions.within(1e-9));
   }
 
   @Test
   void oneRunReportsItsStopWithWhatItSavesAndForgoes() throws Exception {
     StringWriter out = new StringWriter();
     run(out, new StringWriter(), "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString());
-    assertThat(out.toString()).contains("stop           step 299 of 434 saves 135 steps (31%); score at the stop "
-        + "0.5260, final 0.5300, forgone 0.0040 (accuracy scale)");
+    assertThat(out.toString()).contains("stop           step 319 of 434 saves 115 steps (26%); score at the stop "
+        + "0.5203, final 0.5300, forgone 0.0097 (accuracy scale)");
     StringWriter json = new StringWriter();
     run(json, new StringWriter(), "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(), "--json");
+    JsonNode stop = new ObjectMapper().readTree(json.toString()).get("stop");
+    assertThat(stop.get("step").asInt()).isEqualTo(319);
+    assertThat(stop.get("reason").asText()).contains("by step 434", "linear drift's 95% bound 0.0059 over 115 steps "
+        + "left from 13 validations since step 199", "evidence 1x the horizon, the tighter of 1x and 2x");
+  }
+
+  /** --drift log assumes a drift slowing like ln(step): a tighter bound, an earlier STOP, its reason in log-steps. */
+  @Test
+  void driftLogStopsEarlierAndABadShapeNamesTheFlag() throws Exception {
+    StringWriter json = new StringWriter();
+    run(json, new StringWriter(), "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(), "--json", "--drift", "log");
     JsonNode stop = new ObjectMapper().readTree(json.toString()).get("stop");
     assertThat(stop.get("step").asInt()).isEqualTo(299);
     assertThat(stop.get("reason").asText()).contains("by step 434", "ln-steps left from 11 validations since step 199",
         "evidence 1x the horizon, the tighter of 1x and 2x");
+    StringWriter err = new StringWriter();
+    int code = run(new StringWriter(), err, "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(), "--drift", "cubic");
+    assertThat(code).isEqualTo(ReplayCommand.USAGE);
+    assertThat(err.toString()).contains("--drift", "expected linear or log but was 'cubic'");
   }
 
   @Test
@@ -230,7 +245,7 @@ class ReplayTest {
     StringWriter out = new StringWriter();
     run(out, new StringWriter(), "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(), "--json",
         "--max-forgone", "0.03");
-    assertThat(new ObjectMapper().readTree(out.toString()).get("stop").get("step").asInt()).isLessThan(299);
+    assertThat(new ObjectMapper().readTree(out.toString()).get("stop").get("step").asInt()).isLessThan(319);
     StringWriter err = new StringWriter();
     int code = run(new StringWriter(), err, "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(),
         "--max-forgone", "0");

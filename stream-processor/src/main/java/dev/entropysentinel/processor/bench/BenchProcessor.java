@@ -10,10 +10,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -28,6 +31,7 @@ final class BenchProcessor implements AutoCloseable {
 
   private final ProcessorApp app;
   private final Path stateDir;
+  private final List<Metric> processTotals = new ArrayList<>();
 
   private BenchProcessor(ProcessorApp app, Path stateDir) {
     this.app = app;
@@ -66,13 +70,22 @@ final class BenchProcessor implements AutoCloseable {
     return processor;
   }
 
-  /** Input records its stream threads have processed so far (Streams' own thread metric). */
+  /**
+   * Input records its stream threads have processed so far (Streams' own thread metric). The
+   * metrics are looked up once the threads have registered them, then only read: a lookup goes
+   * through all of the instance's metrics, and the benchmark asks every few milliseconds.
+   */
   long processed() {
+    if (processTotals.isEmpty()) {
+      app.streams().metrics().forEach((name, metric) -> {
+        if (name.name().equals("process-total") && name.group().equals("stream-thread-metrics")) {
+          processTotals.add(metric);
+        }
+      });
+    }
     double total = 0;
-    for (var e : app.streams().metrics().entrySet()) {
-      if (e.getKey().name().equals("process-total") && e.getKey().group().equals("stream-thread-metrics")) {
-        total += ((Number) e.getValue().metricValue()).doubleValue();
-      }
+    for (Metric m : processTotals) {
+      total += ((Number) m.metricValue()).doubleValue();
     }
     return (long) total;
   }

@@ -27,7 +27,8 @@ import org.apache.kafka.common.TopicPartition;
  * ({@code <application id>-run-state-changelog} and {@code -rank-merge-changelog}) after a real
  * processor processed them: each changelog record's key + value bytes (without Kafka's batch
  * framing), attributed to the step its state holds, summed over the {@link #WINDOW} steps ending at
- * each checkpoint and divided by the input records of those steps. Two runs: a steady one the processor never acts on, and one whose entropy
+ * each checkpoint and divided by the input records of those steps, each of which the processor
+ * committed on its own, as it does a live run's. Two runs: a steady one the processor never acts on, and one whose entropy
  * collapses midway and gets an INTERVENE (a decision is kept in its state).
  */
 final class ChangelogBench {
@@ -62,37 +63,34 @@ final class ChangelogBench {
     this.progress = progress;
   }
 
-  /** Both runs, {@code steps} steps each (one rank, a validation every 10), through one fresh processor. */
+  /**
+   * Both runs, {@code steps} steps each (one rank, a validation every 10), through one fresh
+   * processor: the steps between the windows as a backlog, each step of a window in a commit of its
+   * own, as a live run's steps arrive (the stores write a run back once per commit, so a backlog's
+   * many steps per commit would hide how large one step's writes are).
+   */
   Result run(String applicationId, int steps, Duration commitInterval) {
     Map<String, LongToDoubleFunction> runs = Map.of("steady", BenchRecords::steady, "intervened", BenchRecords::slow);
+    long[] checkpoints = LongStream.of(EARLY_STEP, 1_000, 2_000, 5_000, steps).filter(c -> c <= steps).distinct().toArray();
     Map<TopicPartition, Long> from = kafka.endOffsets(Backlog.INPUTS);
-    try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    try (BenchProcessor processor = BenchProcessor.start(kafka, applicationId, 1, commitInterval, settings, from);
+        KafkaProducer<String, byte[]> producer = kafka.producer()) {
       for (String kind : runs.keySet()) {
         String run = applicationId + "-" + kind;
         BenchKafka.send(producer, Topics.RUNS, run, BenchRecords.run(run, steps, 1));
-        for (int s = 0; s <= steps; s++) {
-          double h = runs.get(kind).applyAsDouble(s);
-          BenchKafka.send(producer, Topics.STEP_STATS, run, BenchRecords.step(run, 0, 1, s, h));
-          if (s % BenchRecords.EVAL_EVERY == 0) {
-            BenchKafka.send(producer, Topics.EVALS, run, BenchRecords.eval(run, s, h));
-          }
+      }
+      long next = 0;
+      for (long c : checkpoints) {
+        next = send(producer, applicationId, runs, next, c - WINDOW + 1, deadline);
+        while (next <= c) {
+          next = send(producer, applicationId, runs, next, next + 1, deadline);
         }
       }
-      producer.flush();
     }
     Backlog backlog = new Backlog(from, kafka.endOffsets(Backlog.INPUTS));
-    try (BenchProcessor processor = BenchProcessor.start(kafka, applicationId, 1, commitInterval, settings, from)) {
-      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-      while (!kafka.committedUpTo(applicationId, backlog.to())) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the processor did not process the long runs within 10 minutes");
-        }
-        LockSupport.parkNanos(20_000_000);
-      }
-    }
     List<Sized> state = read(changelog(applicationId, SentinelTopology.RUN_STATE_STORE), true);
     List<Sized> merge = read(changelog(applicationId, SentinelTopology.RANK_MERGE_STORE), false);
-    long[] checkpoints = LongStream.of(EARLY_STEP, 1_000, 2_000, 5_000, steps).filter(c -> c <= steps).distinct().toArray();
     List<RunCurve> curves = new ArrayList<>();
     for (String kind : List.of("steady", "intervened")) {
       String run = applicationId + "-" + kind;
@@ -111,6 +109,30 @@ final class ChangelogBench {
     }
     progress.flush();
     return new Result(steps, backlog.records(), curves);
+  }
+
+  /** Sends both runs' steps {@code [first, end)} and waits until the processor has committed them; returns {@code end}. */
+  private long send(KafkaProducer<String, byte[]> producer, String applicationId, Map<String, LongToDoubleFunction> runs,
+      long first, long end, long deadline) {
+    for (long s = first; s < end; s++) {
+      for (Map.Entry<String, LongToDoubleFunction> kind : runs.entrySet()) {
+        String run = applicationId + "-" + kind.getKey();
+        double h = kind.getValue().applyAsDouble(s);
+        BenchKafka.send(producer, Topics.STEP_STATS, run, BenchRecords.step(run, 0, 1, s, h));
+        if (s % BenchRecords.EVAL_EVERY == 0) {
+          BenchKafka.send(producer, Topics.EVALS, run, BenchRecords.eval(run, s, h));
+        }
+      }
+    }
+    producer.flush();
+    Map<TopicPartition, Long> to = kafka.endOffsets(Backlog.INPUTS);
+    while (!kafka.committedUpTo(applicationId, to)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the processor did not process the long runs within 10 minutes");
+      }
+      LockSupport.parkNanos(5_000_000);
+    }
+    return end;
   }
 
   static String changelog(String applicationId, String store) {

@@ -12,7 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -45,12 +45,19 @@ public class StreamsBenchCommand implements Callable<Integer> {
     void close();
   }
 
-  private final Supplier<Broker> embedded;
+  /** Partitions per topic on the embedded broker: tasks split evenly over the default 1 and 2 stream threads. */
+  static final int EMBEDDED_PARTITIONS = 4;
+
+  private final IntFunction<Broker> embedded;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--bootstrap", description = "Kafka bootstrap servers of a scratch cluster (default: a broker in this JVM)")
   String bootstrap;
+
+  @Option(names = "--partitions", description = "partitions of each Sentinel topic on the embedded broker (default: "
+      + EMBEDDED_PARTITIONS + ", so 1 and 2 stream threads get equal shares of the tasks; a --bootstrap cluster keeps its own)")
+  Integer partitions;
 
   @Option(names = "--runs", defaultValue = "1000", description = "concurrent runs (default: ${DEFAULT-VALUE})")
   int runs;
@@ -91,8 +98,8 @@ public class StreamsBenchCommand implements Callable<Integer> {
   int maxRounds;
 
   @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true", description = "first an "
-      + "unreported warm-up (the backlog through a plain consumer, a small one through a processor) so the JIT has compiled "
-      + "both sides (default: on; --no-warmup skips it)")
+      + "unreported warm-up (the backlog through a plain consumer, one as large of other runs through a processor) so the JIT "
+      + "has compiled both sides (default: on; --no-warmup skips it)")
   boolean warmup;
 
   @Option(names = "--json", description = "print the report as JSON on stdout")
@@ -102,8 +109,11 @@ public class StreamsBenchCommand implements Callable<Integer> {
     this(null);
   }
 
-  /** @param embedded starts a broker when no {@code --bootstrap} is given; {@code null} makes {@code --bootstrap} required */
-  protected StreamsBenchCommand(Supplier<Broker> embedded) {
+  /**
+   * @param embedded starts a broker with the given partitions per topic when no {@code --bootstrap}
+   *     is given; {@code null} makes {@code --bootstrap} required
+   */
+  protected StreamsBenchCommand(IntFunction<Broker> embedded) {
     this.embedded = embedded;
   }
 
@@ -115,11 +125,12 @@ public class StreamsBenchCommand implements Callable<Integer> {
     if (bootstrap == null) {
       err.println("starting a Kafka broker in this JVM (give --bootstrap for an external one) ...");
       err.flush();
-      broker = embedded.get();
+      broker = embedded.apply(partitions == null ? EMBEDDED_PARTITIONS : partitions);
     }
     String servers = broker == null ? bootstrap : broker.bootstrapServers();
     try (BenchKafka kafka = new BenchKafka(servers)) {
-      StreamsBenchReport report = measure(kafka, err, broker == null ? servers : "embedded (in this JVM)");
+      StreamsBenchReport report = measure(kafka, err, broker == null ? servers
+          : "embedded (in this JVM, " + (partitions == null ? EMBEDDED_PARTITIONS : partitions) + " partitions per topic)");
       PrintWriter out = spec.commandLine().getOut();
       out.print(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n"
           : report.render());
@@ -142,10 +153,10 @@ public class StreamsBenchCommand implements Callable<Integer> {
 
     Backlog backlog = Backlog.write(kafka, prefix + "-tp", runs, ranks, throughputSteps);
     if (warmup) {
-      err.printf("warming up (the backlog through a plain consumer, a smaller one through a processor) ...%n");
+      err.printf("warming up (the backlog through a plain consumer, one as large of other runs through a processor) ...%n");
       err.flush();
       throughput.plain(backlog);
-      throughput.streams(Backlog.write(kafka, prefix + "-warm", Math.min(runs, 300), ranks, throughputSteps),
+      throughput.streams(Backlog.write(kafka, prefix + "-warm", runs, ranks, throughputSteps),
           latencyThreads, Duration.ofMillis(commitIntervalsMs.get(0)), prefix + "-warm");
     }
     err.printf("throughput: %,d records (%d runs x %d steps x %d ranks, validations, run records) ...%n", backlog.records(),
@@ -207,6 +218,9 @@ public class StreamsBenchCommand implements Callable<Integer> {
     require(bootstrap != null || embedded != null, "--bootstrap is required here (no embedded broker in this build): "
         + "give host:port of a scratch Kafka cluster");
     require(bootstrap == null || !bootstrap.isBlank(), "--bootstrap must be host:port[,host:port], was empty");
+    require(partitions == null || bootstrap == null, "--partitions applies to the embedded broker only: the topics of a "
+        + "--bootstrap cluster keep their partitions; drop one of the two");
+    require(partitions == null || partitions >= 1 && partitions <= 64, "--partitions must be in [1, 64], was " + partitions);
   }
 
   private void require(boolean ok, String message) {

@@ -90,7 +90,8 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
     }
     b.append(String.format(Locale.ROOT, "%n3. changelog bytes per input record: key + value bytes of the records on the "
         + "real run-state and rank-merge changelog topics (no batch framing) written for the %d steps up to each step, "
-        + "divided by those steps' input records (steps + validations); two runs of %,d steps, one rank; last three "
+        + "divided by those steps' input records (steps + validations), each step committed on its own as a live run's "
+        + "(the stores write a run back once per commit); two runs of %,d steps, one rank; last three "
         + "columns: mean bytes of one changelog record%n", ChangelogBench.WINDOW, changelog.steps()));
     b.append(String.format(Locale.ROOT, "   %-11s %7s %7s %10s %13s %10s %10s %9s %11s%n", "run", "step", "inputs",
         "changelog", "bytes/input", "run-state", "(meta", "monitor)", "rank-merge"));

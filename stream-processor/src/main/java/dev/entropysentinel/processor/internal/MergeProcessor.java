@@ -1,6 +1,5 @@
 package dev.entropysentinel.processor.internal;
 
-import dev.entropysentinel.processor.SentinelTopology;
 import dev.entropysentinel.schemas.StepStats;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -10,23 +9,25 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Glue between Kafka Streams and {@link StepMerger}: one {@link RankMerge} per run in a store, read
- * through the task's in-memory {@link StoreMirror}.
+ * through the task's in-memory {@link StoreMirror}, written to the store once per commit.
  */
 public final class MergeProcessor implements Processor<String, StepStats, String, Object> {
   private final StepMerger merger;
   private final Duration graceTime;
+  private final WriteBackStore.Builder<RankMerge> stores;
   private ProcessorContext<String, Object> context;
   private StoreMirror<RankMerge> store;
 
-  public MergeProcessor(StepMerger merger, Duration graceTime) {
+  public MergeProcessor(StepMerger merger, Duration graceTime, WriteBackStore.Builder<RankMerge> stores) {
     this.merger = merger;
     this.graceTime = graceTime;
+    this.stores = stores;
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.store = new StoreMirror<>(context.getStateStore(SentinelTopology.RANK_MERGE_STORE));
+    this.store = stores.of(context.taskId()).mirror();
     Duration every = graceTime.dividedBy(2).compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : graceTime.dividedBy(2);
     context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::flushExpired);
   }

@@ -1,6 +1,5 @@
 package dev.entropysentinel.processor.internal;
 
-import dev.entropysentinel.processor.SentinelTopology;
 import dev.entropysentinel.schemas.Alert;
 import dev.entropysentinel.schemas.ControlAck;
 import dev.entropysentinel.schemas.ControlCommand;
@@ -16,7 +15,8 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Glue between Kafka Streams and {@link RunLogic}: one {@link RunState} per run in the changelogged
- * {@code run-state} store (read through the task's in-memory {@link StoreMirror}); outputs to the forecast, alert and control sinks; a wall-clock
+ * {@code run-state} store (read and written through the task's in-memory {@link StoreMirror}, which
+ * reaches the store once per commit); outputs to the forecast, alert and control sinks; a wall-clock
  * punctuator feeds silence ticks.
  */
 public final class MonitorProcessor implements Processor<String, Object, String, WireRecord> {
@@ -26,18 +26,20 @@ public final class MonitorProcessor implements Processor<String, Object, String,
 
   private final RunLogic logic;
   private final Duration silenceCheck;
+  private final WriteBackStore.Builder<RunState> stores;
   private ProcessorContext<String, WireRecord> context;
   private StoreMirror<RunState> store;
 
-  public MonitorProcessor(RunLogic logic, Duration silenceCheck) {
+  public MonitorProcessor(RunLogic logic, Duration silenceCheck, WriteBackStore.Builder<RunState> stores) {
     this.logic = logic;
     this.silenceCheck = silenceCheck;
+    this.stores = stores;
   }
 
   @Override
   public void init(ProcessorContext<String, WireRecord> context) {
     this.context = context;
-    this.store = new StoreMirror<>(context.getStateStore(SentinelTopology.RUN_STATE_STORE));
+    this.store = stores.of(context.taskId()).mirror();
     context.schedule(silenceCheck, PunctuationType.WALL_CLOCK_TIME, this::tick);
   }
 

@@ -1,22 +1,24 @@
 package dev.entropysentinel.processor.internal;
 
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Set;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * A task's key-value store with its values also kept deserialized in memory, so an input does not
- * decode its run's state again (decoding was most of the stream thread's time). Write-through:
- * {@link #put} writes the store first, so every change is in the changelog within the input's
- * transaction, exactly as without the mirror; the mirror only saves reads. Built from the store
- * when the processor is initialised — after restoration, and again when a task is revived or moves
- * — so it never holds anything the store does not.
+ * A task's key-value store with its values kept deserialized in memory, written back to the store
+ * once per commit by {@link WriteBackStore}: an input neither decodes its run's state again nor
+ * encodes and logs it. Built from the store when the processor is initialised — after restoration,
+ * and again when a task is revived or moves — so it never holds anything the store and the inputs
+ * since the last commit do not. Used by the stream thread only.
  */
 final class StoreMirror<V> {
   private final KeyValueStore<String, V> store;
-  /** In key order, as the store iterates. */
-  private final TreeMap<String, V> values = new TreeMap<>();
+  private final HashMap<String, V> values = new HashMap<>();
+  /** Keys put since the last write-back, in the order first put. */
+  private final Set<String> dirty = new LinkedHashSet<>();
 
   StoreMirror(KeyValueStore<String, V> store) {
     this.store = store;
@@ -25,19 +27,27 @@ final class StoreMirror<V> {
     }
   }
 
-  /** The value of {@code key}, {@code null} when the store has none. */
+  /** The value of {@code key}, {@code null} when there is none. */
   V get(String key) {
     return values.get(key);
   }
 
-  /** Writes {@code value} to the store (and so its changelog), then to the mirror. */
+  /** Sets {@code key}'s value; the store gets it at the next commit. */
   void put(String key, V value) {
-    store.put(key, value);
     values.put(key, value);
+    dirty.add(key);
   }
 
-  /** The keys held now, in store order; a copy, so a caller may put while going through them. */
+  /** The keys held now, in key order (as the store iterates); a copy, so a caller may put while going through them. */
   List<String> keys() {
-    return List.copyOf(values.keySet());
+    return values.keySet().stream().sorted().toList();
+  }
+
+  /** Writes every value put since the last write-back to the store (and so its changelog). */
+  void writeBack() {
+    for (String key : dirty) {
+      store.put(key, values.get(key));
+    }
+    dirty.clear();
   }
 }

@@ -38,6 +38,12 @@ class StreamsBenchCommandTest {
   }
 
   @Test
+  void partitionsAreTheEmbeddedBrokersOnly() {
+    assertThat(run("--bootstrap", "127.0.0.1:1", "--partitions", "4")).isEqualTo(2);
+    assertThat(err.toString()).contains("--partitions applies to the embedded broker only");
+  }
+
+  @Test
   void withoutAnEmbeddedBrokerTheBootstrapIsRequired() {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString()).contains("--bootstrap is required");
