@@ -18,7 +18,7 @@ public enum LossPreset {
    * (8 updates per rollout with the default 2 epochs, 7 of them off-policy) for every method, so
    * GRPO is compared at the same update count. KL-Cov: the top 10% of valid tokens by covariance,
    * kl_coef 2 (≥ |A|·ratio for the selected tokens). Clip-Cov: GRPO's own PPO clip (0.2/0.2, not
-   * the paper's 1: at this learning rate GRPO clips 3–9% of tokens, and removing that brake would
+   * the paper's 1: at this learning rate GRPO clips 1–9% of tokens, and removing that brake would
    * speed the collapse Clip-Cov is meant to slow), covariance bounds (0.2, 100) read off the
    * observed distribution (lb near its 85th–90th percentile late in a run; no upper bound in effect,
    * because here the top 2% of tokens, which carry the net covariance, lie above Qwen's ub 5), and
