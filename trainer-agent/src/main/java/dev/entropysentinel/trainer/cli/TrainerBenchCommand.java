@@ -42,8 +42,9 @@ public final class TrainerBenchCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--steps", defaultValue = "60", description = "measured steps per side (default ${DEFAULT-VALUE})") int steps;
-  @Option(names = "--rounds", defaultValue = "3", description = "rounds the steps are split into, each ratio printed to show "
+  @Option(names = "--steps", defaultValue = "240", description = "measured steps per side (default ${DEFAULT-VALUE}: with two compute threads on "
+      + "two cores single steps swing by tens of ms; 60 steps let the ratio swing 1.02-1.13)") int steps;
+  @Option(names = "--rounds", defaultValue = "6", description = "rounds the steps are split into, each ratio printed to show "
       + "the spread (default ${DEFAULT-VALUE})") int rounds;
   @Option(names = "--threads", defaultValue = "2", description = "threads on both sides (default ${DEFAULT-VALUE})") int threads;
   @Option(names = "--dh-sample", defaultValue = "0.0625", description = "fraction of responses for the entropy change, as in train (default ${DEFAULT-VALUE})")
