@@ -52,14 +52,7 @@ public final class StateBytes {
     }
 
     public Out i64(long v) {
-      long z = (v << 1) ^ (v >> 63);
-      ensure(10);
-      while ((z & ~0x7FL) != 0) {
-        buf[size++] = (byte) ((z & 0x7F) | 0x80);
-        z >>>= 7;
-      }
-      buf[size++] = (byte) z;
-      return this;
+      return varint((v << 1) ^ (v >> 63));
     }
 
     public Out f64(double v) {
@@ -88,13 +81,18 @@ public final class StateBytes {
       if (v < 0) {
         throw new IllegalArgumentException("u64 takes a non-negative value, was " + v);
       }
-      long z = v;
+      return varint(v);
+    }
+
+    /** {@code z}'s bits, seven at a time, low first; the top bit of a byte says another follows. */
+    private Out varint(long z) {
       ensure(10);
-      while ((z & ~0x7FL) != 0) {
-        buf[size++] = (byte) ((z & 0x7F) | 0x80);
-        z >>>= 7;
+      long rest = z;
+      while ((rest & ~0x7FL) != 0) {
+        buf[size++] = (byte) ((rest & 0x7F) | 0x80);
+        rest >>>= 7;
       }
-      buf[size++] = (byte) z;
+      buf[size++] = (byte) rest;
       return this;
     }
 
@@ -160,28 +158,25 @@ public final class StateBytes {
     }
 
     public long i64() {
-      long z = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        byte b = in.get();
-        z |= (long) (b & 0x7F) << shift;
-        if ((b & 0x80) == 0) {
-          return (z >>> 1) ^ -(z & 1);
-        }
-      }
-      throw new IllegalArgumentException("a varint longer than 10 bytes");
+      long z = varint(10, "a varint longer than 10 bytes");
+      return (z >>> 1) ^ -(z & 1);
     }
 
     /** What {@link Out#u64} wrote. */
     public long u64() {
+      return varint(9, "an unsigned varint longer than 9 bytes");
+    }
+
+    private long varint(int maxBytes, String tooLong) {
       long z = 0;
-      for (int shift = 0; shift < 63; shift += 7) {
+      for (int shift = 0; shift < 7 * maxBytes; shift += 7) {
         byte b = in.get();
         z |= (long) (b & 0x7F) << shift;
         if ((b & 0x80) == 0) {
           return z;
         }
       }
-      throw new IllegalArgumentException("an unsigned varint longer than 9 bytes");
+      throw new IllegalArgumentException(tooLong);
     }
 
     public int i32() {
