@@ -46,8 +46,14 @@ public final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "2", description = "stream threads (default: ${DEFAULT-VALUE})")
   int threads;
 
-  @Option(names = "--commit-interval-ms", defaultValue = "100", description = "exactly-once commit interval; bounds the step-to-command latency (default: ${DEFAULT-VALUE})")
+  @Option(names = "--commit-interval-ms", defaultValue = "100", description = "exactly-once commit interval: forecasts, alerts and state are committed this often (default: ${DEFAULT-VALUE})")
   long commitIntervalMs;
+
+  @Option(names = "--command-commit-ms", description = "a stream thread that sent an INTERVENE / STOP commits at once "
+      + "instead of at the next commit interval (a trainer reads a command only once it is committed), at most one such "
+      + "early commit this many ms after the thread's last commit ended; 0 lets commands wait for the commit interval "
+      + "(default: ${DEFAULT-VALUE})")
+  long commandCommitMs;
 
   @Option(names = "--partitions", defaultValue = "3", description = "partitions of Sentinel topics created when missing (default: ${DEFAULT-VALUE})")
   int partitions;
@@ -140,7 +146,7 @@ public final class ProcessCommand implements Callable<Integer> {
           fitTolerance, maxForgone, drift, earlyFraction, targetScore, Duration.ofSeconds(silenceTimeoutSeconds),
           interventionChanges, false);
       ProcessorSettings settings = ProcessorSettings.ofDefaults(signer).withMonitor(monitor).withPolicy(policy)
-          .withGrace(graceSteps, Duration.ofMillis(graceMs));
+          .withGrace(graceSteps, Duration.ofMillis(graceMs)).withCommandCommit(Duration.ofMillis(commandCommitMs));
       Path dir = stateDir != null ? stateDir
           : Path.of(System.getProperty("user.home"), ".sentinel", "streams", applicationId + "-" + httpPort);
       return new ProcessorConfig(bootstrap, applicationId, dir, httpHost, httpPort, threads,
@@ -160,12 +166,13 @@ public final class ProcessCommand implements Callable<Integer> {
       case "--grace-time" -> "--grace-ms";
       case "--stream-threads" -> "--threads";
       case "--commit-interval" -> "--commit-interval-ms";
+      case "--command-commit" -> "--command-commit-ms";
       case "--bootstrap-servers" -> "--bootstrap";
       default -> flag;
     };
   }
 
-  /** Detector defaults come from {@link MonitorConfig#ofDefaults()}, stated once there. */
+  /** Detector defaults come from {@link MonitorConfig#ofDefaults()}, the early command commit from {@link ProcessorSettings}: stated once there. */
   static final class Defaults implements CommandLine.IDefaultValueProvider {
     @Override
     public String defaultValue(CommandLine.Model.ArgSpec arg) {
@@ -185,6 +192,7 @@ public final class ProcessCommand implements Callable<Integer> {
         case "--early-fraction" -> Double.toString(d.earlyFraction());
         case "--target-score" -> Double.toString(d.targetScore());
         case "--silence-timeout-s" -> Long.toString(d.silenceTimeout().toSeconds());
+        case "--command-commit-ms" -> Long.toString(ProcessorSettings.COMMAND_COMMIT.toMillis());
         case "--intervention-changes" -> new TreeMap<>(d.interventionChanges()).entrySet().stream()
             .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
         default -> null;

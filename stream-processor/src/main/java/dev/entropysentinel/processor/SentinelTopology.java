@@ -76,7 +76,7 @@ public final class SentinelTopology {
     WriteBackStore.Builder<RunState> runState = new WriteBackStore.Builder<>(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(RUN_STATE_STORE), Serdes.String(), StateSerdes.runState()));
     t.addProcessor("merge-ranks", () -> new MergeProcessor(merger, settings.graceTime(), rankMerge), "read-step-stats");
-    t.addProcessor("run-monitor", () -> new MonitorProcessor(logic, settings.silenceCheck(), runState),
+    t.addProcessor("run-monitor", () -> new MonitorProcessor(logic, settings.silenceCheck(), settings.commandCommit(), runState),
         "merge-ranks", "read-runs", "read-evals", "read-control-acks");
     t.addStateStore(rankMerge, "merge-ranks");
     t.addStateStore(runState, "run-monitor");

@@ -60,6 +60,20 @@ class ProcessCommandTest {
   }
 
   @Test
+  void commandsCommitEarlyByDefaultAndANegativeSpacingNamesItsFlag(@TempDir Path dir) throws IOException {
+    ProcessCommand command = new ProcessCommand();
+    new CommandLine(command).parseArgs("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString());
+    assertThat(command.config().settings().commandCommit()).isEqualTo(ProcessorSettings.COMMAND_COMMIT);
+    new CommandLine(command).parseArgs("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(),
+        "--command-commit-ms", "0");
+    assertThat(command.config().settings().commandCommit()).isZero();
+    assertThat(run("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(), "--command-commit-ms", "-1"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--command-commit-ms: processor.commandCommit must be >= 0 (0: no early commit), "
+        + "was -1 ms");
+  }
+
+  @Test
   void aBadThresholdExitsTwoNamingItsFlag(@TempDir Path dir) throws IOException {
     assertThat(run("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(), "--collapse-fraction", "1.5"))
         .isEqualTo(2);

@@ -31,8 +31,12 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 final class LatencyBench {
   /** One measurement; latencies in milliseconds, kept whole for pooling over rounds. */
-  record Round(long commitMs, double offeredPerSec, Samples control, Samples plain, int commandsMissing,
+  record Round(long commitMs, long commandCommitMs, double offeredPerSec, Samples control, Samples plain, int commandsMissing,
       @JsonIgnore double[] controlMs, @JsonIgnore double[] plainMs) {
+    CommitSetting commit() {
+      return new CommitSetting(commitMs, commandCommitMs);
+    }
+
     @JsonProperty
     double ratioP99() {
       return control.p99() / plain.p99();
@@ -58,9 +62,9 @@ final class LatencyBench {
 
   /**
    * {@code runs} runs of {@code ranks} ranks each send one step every {@code stepInterval},
-   * staggered evenly, for {@code steps} steps, to a fresh processor committing every {@code commitInterval}.
+   * staggered evenly, for {@code steps} steps, to a fresh processor committing as {@code commit} says.
    */
-  Round run(String prefix, int runs, int ranks, int steps, Duration stepInterval, Duration commitInterval) {
+  Round run(String prefix, int runs, int ranks, int steps, Duration stepInterval, CommitSetting commit) {
     Map<TopicPartition, Long> inputs = kafka.endOffsets(Backlog.INPUTS);
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     Map<String, Arrival> commands = new ConcurrentHashMap<>();
@@ -82,7 +86,8 @@ final class LatencyBench {
             }
           }
         });
-        BenchProcessor processor = BenchProcessor.start(kafka, prefix, threads, commitInterval, settings, inputs);
+        BenchProcessor processor = BenchProcessor.start(kafka, prefix, threads, commit.interval(),
+            commit.applyTo(settings), inputs);
         KafkaProducer<String, byte[]> producer = kafka.producer()) {
       long start = System.nanoTime();
       long period = stepInterval.toNanos();
@@ -120,11 +125,11 @@ final class LatencyBench {
       synchronized (plainMs) {
         plainValues = plainMs.stream().mapToDouble(Double::doubleValue).toArray();
       }
-      Round round = new Round(commitInterval.toMillis(), offered, Samples.of(controlMs), Samples.of(plainValues),
+      Round round = new Round(commit.commitMs(), commit.commandCommitMs(), offered, Samples.of(controlMs), Samples.of(plainValues),
           runs - controlMs.length, controlMs, plainValues);
-      progress.printf(Locale.ROOT, "  latency, commit interval %d ms, %,.0f rec/s offered: step→control p99 %.1f ms "
+      progress.printf(Locale.ROOT, "  latency, %s, %,.0f rec/s offered: step→control p99 %.1f ms "
           + "(mean %.1f, %d commands), plain round trip p99 %.1f ms (mean %.1f), ratio p99 %.2f%s%n",
-          round.commitMs(), offered, round.control().p99(), round.control().mean(), round.control().count(),
+          commit.label(), offered, round.control().p99(), round.control().mean(), round.control().count(),
           round.plain().p99(), round.plain().mean(), round.ratioP99(),
           round.commandsMissing() == 0 ? "" : ", " + round.commandsMissing() + " runs got no command");
       progress.flush();

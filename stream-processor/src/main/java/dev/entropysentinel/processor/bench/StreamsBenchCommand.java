@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
     description = {"The stream processor (real topology, exactly_once_v2) vs plain Kafka clients, side by side in one run:",
         "  1. throughput vs a plain KafkaConsumer parsing the same backlog (goal ratio >= 0.7);",
         "  2. step record -> signed INTERVENE latency p99 vs the plain produce->consume round trip p99 of the same "
-            + "step records (goal ratio <= 5), at each --commit-interval-ms;",
+            + "step records (goal ratio <= 5), at each --commit-interval-ms and --command-commit-ms;",
         "  3. changelog bytes per record at step 100 vs the last step of a long run (goal ratio <= 1.5).",
         "Runs collapse early (INTERVENE policy, collapse below 60%% of the starting entropy) so every run gets a command.",
         "Without --bootstrap a throwaway broker runs in this JVM; with --bootstrap use a scratch cluster: the benchmark "
@@ -84,6 +84,12 @@ public class StreamsBenchCommand implements Callable<Integer> {
       + "intervals, comma-separated: latency at each, throughput at each with the last --threads, and with every "
       + "--threads at the first (default: ${DEFAULT-VALUE}; the processor's default is 100)")
   List<Long> commitIntervalsMs;
+
+  @Option(names = "--command-commit-ms", split = ",", description = "the processor's early commit after a command, "
+      + "comma-separated, 0 for none: latency at each with every --commit-interval-ms, throughput at each with the first "
+      + "--commit-interval-ms and the last --threads; the other measures use the first (default: the processor's, "
+      + "--command-commit-ms of sentinel process)")
+  List<Long> commandCommitsMs;
 
   @Option(names = "--changelog-steps", defaultValue = "10000", description = "length of the two long runs (one steady, "
       + "one intervened) whose changelog bytes per record at step 100 and at their last step are compared "
@@ -149,6 +155,9 @@ public class StreamsBenchCommand implements Callable<Integer> {
     ProcessorSettings settings = BenchProcessor.intervening(new CommandSigner(key));
     String prefix = "bench-" + HexFormat.of().formatHex(key, 0, 3);
     int latencyThreads = threads.get(threads.size() - 1);
+    List<Long> commandCommits = commandCommitsMs != null ? commandCommitsMs
+        : List.of(ProcessorSettings.COMMAND_COMMIT.toMillis());
+    CommitSetting first = new CommitSetting(commitIntervalsMs.get(0), commandCommits.get(0));
     ThroughputBench throughput = new ThroughputBench(kafka, settings, prefix, err);
 
     Backlog backlog = Backlog.write(kafka, prefix + "-tp", runs, ranks, throughputSteps);
@@ -157,7 +166,7 @@ public class StreamsBenchCommand implements Callable<Integer> {
       err.flush();
       throughput.plain(backlog);
       throughput.streams(Backlog.write(kafka, prefix + "-warm", runs, ranks, throughputSteps),
-          latencyThreads, Duration.ofMillis(commitIntervalsMs.get(0)), prefix + "-warm");
+          latencyThreads, first, prefix + "-warm");
     }
     err.printf("throughput: %,d records (%d runs x %d steps x %d ranks, validations, run records) ...%n", backlog.records(),
         runs, throughputSteps, ranks);
@@ -166,10 +175,13 @@ public class StreamsBenchCommand implements Callable<Integer> {
     for (int round = 0; round < maxRounds && (round < rounds || swinging(tp, ThroughputBench.Round::setting,
         ThroughputBench.Round::ratio)); round++) {
       for (int t : threads) {
-        tp.add(throughput.round(backlog, t, Duration.ofMillis(commitIntervalsMs.get(0)), round));
+        tp.add(throughput.round(backlog, t, first, round));
+      }
+      for (long c : commandCommits.subList(1, commandCommits.size())) {
+        tp.add(throughput.round(backlog, latencyThreads, new CommitSetting(first.commitMs(), c), round));
       }
       for (long c : commitIntervalsMs.subList(1, commitIntervalsMs.size())) {
-        tp.add(throughput.round(backlog, latencyThreads, Duration.ofMillis(c), round));
+        tp.add(throughput.round(backlog, latencyThreads, new CommitSetting(c, first.commandCommitMs()), round));
       }
     }
 
@@ -179,11 +191,13 @@ public class StreamsBenchCommand implements Callable<Integer> {
     err.flush();
     List<LatencyBench.Round> lat = new ArrayList<>();
     int phase = 0;
-    for (int round = 0; round < maxRounds && (round < rounds || swinging(lat, LatencyBench.Round::commitMs,
+    for (int round = 0; round < maxRounds && (round < rounds || swinging(lat, LatencyBench.Round::commit,
         LatencyBench.Round::ratioP99)); round++) {
       for (long commitMs : commitIntervalsMs) {
-        lat.add(latency.run(prefix + "-lat" + (++phase), runs, ranks, latencySteps, Duration.ofMillis(stepIntervalMs),
-            Duration.ofMillis(commitMs)));
+        for (long commandCommitMs : commandCommits) {
+          lat.add(latency.run(prefix + "-lat" + (++phase), runs, ranks, latencySteps, Duration.ofMillis(stepIntervalMs),
+              new CommitSetting(commitMs, commandCommitMs)));
+        }
       }
     }
 
@@ -211,6 +225,8 @@ public class StreamsBenchCommand implements Callable<Integer> {
     require(stepIntervalMs >= 1, "--step-interval-ms must be >= 1, was " + stepIntervalMs);
     require(commitIntervalsMs.stream().allMatch(c -> c >= 1), "--commit-interval-ms must each be >= 1, was "
         + commitIntervalsMs);
+    require(commandCommitsMs == null || !commandCommitsMs.isEmpty() && commandCommitsMs.stream().allMatch(c -> c >= 0),
+        "--command-commit-ms must each be >= 0 (0: no early commit), was " + commandCommitsMs);
     require(changelogSteps >= 2 * ChangelogBench.EARLY_STEP, "--changelog-steps must be >= "
         + 2 * ChangelogBench.EARLY_STEP + " (compared with step " + ChangelogBench.EARLY_STEP + "), was " + changelogSteps);
     require(rounds >= 1, "--rounds must be >= 1, was " + rounds);

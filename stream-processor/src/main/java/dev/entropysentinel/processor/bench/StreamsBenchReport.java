@@ -16,18 +16,18 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
   static final double CHANGELOG_GOAL = 1.5;
 
   /** Per thread count: mean records/s each way and the ratio processor/plain over the rounds. */
-  record ThroughputSummary(int threads, long commitMs, int rounds, double plainMeanPerSec, double streamsMeanPerSec,
+  record ThroughputSummary(int threads, long commitMs, long commandCommitMs, int rounds, double plainMeanPerSec, double streamsMeanPerSec,
       double ratioOfMeans, Samples ratio) {}
 
   record Throughput(long backlogRecords, int stepsPerRun, List<ThroughputSummary> summary,
       List<ThroughputBench.Round> rounds) {}
 
   /**
-   * Per commit interval: every round's samples pooled (one p99 over all commands of all rounds,
+   * Per commit setting: every round's samples pooled (one p99 over all commands of all rounds,
    * steadier than one round's tail), the ratios of the pooled p99s and means, and how the p99
    * ratio of single rounds ranged.
    */
-  record LatencySummary(long commitMs, int rounds, int commandsMissing, Samples control, Samples plain, double ratioP99,
+  record LatencySummary(long commitMs, long commandCommitMs, int rounds, int commandsMissing, Samples control, Samples plain, double ratioP99,
       double ratioMean, Samples roundRatioP99) {}
 
   record Latency(int threads, long stepIntervalMs, int stepsPerRun, List<LatencySummary> summary,
@@ -40,14 +40,14 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
       List<ThroughputBench.Round> mine = tp.stream().filter(r -> r.setting().equals(setting)).toList();
       double plain = mean(mine.stream().mapToDouble(ThroughputBench.Round::plainPerSec).toArray());
       double streams = mean(mine.stream().mapToDouble(ThroughputBench.Round::streamsPerSec).toArray());
-      return new ThroughputSummary(mine.get(0).threads(), mine.get(0).commitMs(), mine.size(), plain, streams, streams / plain,
+      return new ThroughputSummary(mine.get(0).threads(), mine.get(0).commitMs(), mine.get(0).commandCommitMs(), mine.size(), plain, streams, streams / plain,
           Samples.of(mine.stream().mapToDouble(ThroughputBench.Round::ratio).toArray()));
     }).toList();
-    List<LatencySummary> ls = lat.stream().map(LatencyBench.Round::commitMs).distinct().map(c -> {
-      List<LatencyBench.Round> mine = lat.stream().filter(r -> r.commitMs() == c).toList();
+    List<LatencySummary> ls = lat.stream().map(LatencyBench.Round::commit).distinct().map(c -> {
+      List<LatencyBench.Round> mine = lat.stream().filter(r -> r.commit().equals(c)).toList();
       Samples control = Samples.of(mine.stream().flatMapToDouble(r -> java.util.Arrays.stream(r.controlMs())).toArray());
       Samples plain = Samples.of(mine.stream().flatMapToDouble(r -> java.util.Arrays.stream(r.plainMs())).toArray());
-      return new LatencySummary(c, mine.size(), mine.stream().mapToInt(LatencyBench.Round::commandsMissing).sum(), control,
+      return new LatencySummary(c.commitMs(), c.commandCommitMs(), mine.size(), mine.stream().mapToInt(LatencyBench.Round::commandsMissing).sum(), control,
           plain, control.p99() / plain.p99(), control.mean() / plain.mean(),
           Samples.of(mine.stream().mapToDouble(LatencyBench.Round::ratioP99).toArray()));
     }).toList();
@@ -67,22 +67,26 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
     b.append(String.format(Locale.ROOT, "1. throughput, backlog of %,d records (%d steps per run + validations + run "
         + "records); processor from its first record until the last is committed, plain consumer parsing every record "
         + "with WireSerde; records/s, means over rounds%n", throughput.backlogRecords(), throughput.stepsPerRun()));
-    b.append(String.format(Locale.ROOT, "   %-8s %-9s %-6s %18s %18s %12s %16s %s%n", "threads", "commit ms", "rounds",
+    b.append(String.format(Locale.ROOT, "   %-8s %-9s %-10s %-6s %18s %18s %12s %16s %s%n", "threads", "commit ms",
+        "command ms", "rounds",
         "plain consumer", "processor", "ratio means", "ratio min..max", "goal >= " + THROUGHPUT_GOAL));
     for (ThroughputSummary s : throughput.summary()) {
-      b.append(String.format(Locale.ROOT, "   %-8d %-9d %-6d %,18.0f %,18.0f %12.3f %16s %s%n", s.threads(), s.commitMs(),
-          s.rounds(),
+      b.append(String.format(Locale.ROOT, "   %-8d %-9d %-10d %-6d %,18.0f %,18.0f %12.3f %16s %s%n", s.threads(),
+          s.commitMs(), s.commandCommitMs(), s.rounds(),
           s.plainMeanPerSec(), s.streamsMeanPerSec(), s.ratioOfMeans(),
           String.format(Locale.ROOT, "%.3f..%.3f", s.ratio().min(), s.ratio().max()), met(s.ratioOfMeans() >= THROUGHPUT_GOAL)));
     }
     b.append(String.format(Locale.ROOT, "%n2. latency, step record sent -> its signed INTERVENE read from sentinel.control "
         + "(read_committed), vs the same step records' plain produce -> consume round trip (read_committed); one step per "
-        + "run every %d ms, %d stream threads; ms, samples of all rounds pooled%n", latency.stepIntervalMs(),
+        + "run every %d ms, %d stream threads; command ms: early commit after a command (0: none); ms, samples of all "
+        + "rounds pooled%n", latency.stepIntervalMs(),
         latency.threads()));
-    b.append(String.format(Locale.ROOT, "   %-9s %-6s %9s %-23s %-23s %9s %10s %14s %s%n", "commit ms", "rounds", "commands",
+    b.append(String.format(Locale.ROOT, "   %-9s %-10s %-6s %9s %-23s %-23s %9s %10s %14s %s%n", "commit ms", "command ms",
+        "rounds", "commands",
         "control p50/p99/mean", "plain p50/p99/mean", "p99 ratio", "mean ratio", "round p99 r.", "goal <= " + (int) LATENCY_GOAL));
     for (LatencySummary s : latency.summary()) {
-      b.append(String.format(Locale.ROOT, "   %-9d %-6d %9s %-23s %-23s %9.2f %10.2f %14s %s%n", s.commitMs(), s.rounds(),
+      b.append(String.format(Locale.ROOT, "   %-9d %-10d %-6d %9s %-23s %-23s %9.2f %10.2f %14s %s%n", s.commitMs(),
+          s.commandCommitMs(), s.rounds(),
           s.control().count() + (s.commandsMissing() == 0 ? "" : "(-" + s.commandsMissing() + ")"), triple(s.control()),
           triple(s.plain()), s.ratioP99(), s.ratioMean(),
           String.format(Locale.ROOT, "%.2f..%.2f", s.roundRatioP99().min(), s.roundRatioP99().max()),
@@ -115,12 +119,12 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
   List<BenchFigure> figures() {
     List<BenchFigure> out = new java.util.ArrayList<>();
     for (ThroughputSummary s : throughput.summary()) {
-      out.add(BenchFigure.atLeast(String.format(Locale.ROOT, "streams throughput ratio (%d threads, commit %d ms)",
-          s.threads(), s.commitMs()), s.ratioOfMeans(), THROUGHPUT_GOAL));
+      out.add(BenchFigure.atLeast(String.format(Locale.ROOT, "streams throughput ratio (%d threads, %s)",
+          s.threads(), new CommitSetting(s.commitMs(), s.commandCommitMs()).label()), s.ratioOfMeans(), THROUGHPUT_GOAL));
     }
     for (LatencySummary s : latency.summary()) {
-      out.add(BenchFigure.atMost(String.format(Locale.ROOT, "decision latency p99 ratio (commit %d ms)", s.commitMs()),
-          s.ratioP99(), LATENCY_GOAL));
+      out.add(BenchFigure.atMost("decision latency p99 ratio (" + new CommitSetting(s.commitMs(), s.commandCommitMs()).label()
+          + ")", s.ratioP99(), LATENCY_GOAL));
     }
     for (ChangelogBench.RunCurve run : changelog.runs()) {
       out.add(BenchFigure.atMost("changelog growth ratio (" + run.kind() + " run)", run.ratio(), CHANGELOG_GOAL));

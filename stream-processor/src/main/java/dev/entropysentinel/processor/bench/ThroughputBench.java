@@ -24,15 +24,19 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class ThroughputBench {
   /** One side-by-side measurement, records per second. */
-  record Round(int threads, long commitMs, double plainPerSec, double streamsPerSec) {
+  record Round(int threads, long commitMs, long commandCommitMs, double plainPerSec, double streamsPerSec) {
     @JsonProperty
     double ratio() {
       return streamsPerSec / plainPerSec;
     }
 
-    /** What the round measured at: stream threads and commit interval. */
+    /** What the round measured at: stream threads and commits. */
     String setting() {
-      return threads + " threads, commit " + commitMs + " ms";
+      return threads + " threads, " + commit().label();
+    }
+
+    CommitSetting commit() {
+      return new CommitSetting(commitMs, commandCommitMs);
     }
   }
 
@@ -53,20 +57,20 @@ final class ThroughputBench {
   }
 
   /** Reads the backlog once each way; the side going first alternates with {@code round} so neither always gets a cold broker cache. */
-  Round round(Backlog backlog, int threads, Duration commitInterval, int round) {
+  Round round(Backlog backlog, int threads, CommitSetting commit, int round) {
     String applicationId = applicationIdPrefix + "-tp" + (++instances);
     double plain;
     double streams;
     if (round % 2 == 0) {
       plain = plain(backlog);
-      streams = streams(backlog, threads, commitInterval, applicationId);
+      streams = streams(backlog, threads, commit, applicationId);
     } else {
-      streams = streams(backlog, threads, commitInterval, applicationId);
+      streams = streams(backlog, threads, commit, applicationId);
       plain = plain(backlog);
     }
-    Round r = new Round(threads, commitInterval.toMillis(), plain, streams);
-    progress.printf(Locale.ROOT, "  throughput round %d, %d stream thread(s), commit interval %d ms: plain consumer %,.0f rec/s, "
-        + "processor %,.0f rec/s, ratio %.3f%n", round + 1, threads, r.commitMs(), plain, streams, r.ratio());
+    Round r = new Round(threads, commit.commitMs(), commit.commandCommitMs(), plain, streams);
+    progress.printf(Locale.ROOT, "  throughput round %d, %d stream thread(s), %s: plain consumer %,.0f rec/s, "
+        + "processor %,.0f rec/s, ratio %.3f%n", round + 1, threads, commit.label(), plain, streams, r.ratio());
     progress.flush();
     return r;
   }
@@ -121,9 +125,9 @@ final class ThroughputBench {
   }
 
   /** Records per second of the processor from its first processed record until the backlog's last offsets are committed. */
-  double streams(Backlog backlog, int threads, Duration commitInterval, String applicationId) {
-    try (BenchProcessor processor = BenchProcessor.start(kafka, applicationId, threads, commitInterval, settings,
-        backlog.from())) {
+  double streams(Backlog backlog, int threads, CommitSetting commit, String applicationId) {
+    try (BenchProcessor processor = BenchProcessor.start(kafka, applicationId, threads, commit.interval(),
+        commit.applyTo(settings), backlog.from())) {
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (processor.processed() == 0) {
         await(deadline, 1_000_000, "its first record");

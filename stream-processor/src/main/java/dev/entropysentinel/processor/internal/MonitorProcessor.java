@@ -17,7 +17,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * Glue between Kafka Streams and {@link RunLogic}: one {@link RunState} per run in the changelogged
  * {@code run-state} store (read and written through the task's in-memory {@link StoreMirror}, which
  * reaches the store once per commit); outputs to the forecast, alert and control sinks; a wall-clock
- * punctuator feeds silence ticks.
+ * punctuator feeds silence ticks. After a control command it asks Streams to commit early
+ * ({@link CommandCommits}), so the command does not wait for the commit interval.
  */
 public final class MonitorProcessor implements Processor<String, Object, String, WireRecord> {
   public static final String FORECASTS = "forecasts-out";
@@ -26,13 +27,17 @@ public final class MonitorProcessor implements Processor<String, Object, String,
 
   private final RunLogic logic;
   private final Duration silenceCheck;
+  private final long commandCommitMs;
   private final WriteBackStore.Builder<RunState> stores;
   private ProcessorContext<String, WireRecord> context;
   private StoreMirror<RunState> store;
 
-  public MonitorProcessor(RunLogic logic, Duration silenceCheck, WriteBackStore.Builder<RunState> stores) {
+  /** @param commandCommit see {@link dev.entropysentinel.processor.ProcessorSettings#commandCommit()}; zero: never early */
+  public MonitorProcessor(RunLogic logic, Duration silenceCheck, Duration commandCommit,
+      WriteBackStore.Builder<RunState> stores) {
     this.logic = logic;
     this.silenceCheck = silenceCheck;
+    this.commandCommitMs = commandCommit.toMillis();
     this.stores = stores;
   }
 
@@ -86,6 +91,10 @@ public final class MonitorProcessor implements Processor<String, Object, String,
     }
     for (ControlCommand c : outcome.commands()) {
       context.forward(new Record<String, WireRecord>(runId, c, ts), CONTROL);
+    }
+    if (commandCommitMs > 0 && CommandCommits.ofThisThread().shouldCommit(context.currentSystemTimeMs(),
+        !outcome.commands().isEmpty(), commandCommitMs)) {
+      context.commit();
     }
   }
 }

@@ -133,9 +133,13 @@ public final class WriteBackStore<V> implements KeyValueStore<String, V>, Cached
     builder.byTask.put(task, this);
   }
 
-  /** Writes the values changed since the last commit to the real store; Streams calls it before committing. */
+  /**
+   * Writes the values changed since the last commit to the real store; Streams calls it before
+   * committing (which {@link CommandCommits} is told: the commands emitted so far are in this commit).
+   */
   @Override
   public void flushCache() {
+    CommandCommits.ofThisThread().committing();
     if (mirror != null) {
       mirror.writeBack();
     }

@@ -24,10 +24,11 @@ class StreamsBenchCommandIT {
       cli.setOut(new PrintWriter(out, true));
       cli.setErr(new PrintWriter(err, true));
       int code = cli.execute("--bootstrap", broker.bootstrapServers(), "--runs", "20", "--throughput-steps", "20",
-          "--threads", "1", "--commit-interval-ms", "50", "--latency-steps", "17", "--step-interval-ms", "100",
+          "--threads", "1", "--commit-interval-ms", "50", "--command-commit-ms", "10,0", "--latency-steps", "17", "--step-interval-ms", "100",
           "--changelog-steps", "200", "--rounds", "1", "--max-rounds", "1", "--no-warmup", "--json");
       assertThat(code).as(err.toString()).isZero();
-      assertThat(err.toString()).contains("throughput round 1", "latency, commit interval 50 ms", "changelog, steady run");
+      assertThat(err.toString()).contains("throughput round 1", "latency, commit 50 ms, command commit 10 ms",
+          "latency, commit 50 ms, no early command commit", "changelog, steady run");
 
       JsonNode report = new ObjectMapper().readTree(out.toString());
       JsonNode throughput = report.get("throughput").get("summary").get(0);
@@ -40,6 +41,10 @@ class StreamsBenchCommandIT {
 
       JsonNode latency = report.get("latency").get("summary").get(0);
       assertThat(latency.get("commitMs").asLong()).isEqualTo(50);
+      assertThat(report.get("latency").get("summary")).extracting(s -> s.get("commandCommitMs").asLong())
+          .containsExactly(10L, 0L);
+      assertThat(report.get("throughput").get("summary")).extracting(s -> s.get("commandCommitMs").asLong())
+          .containsExactly(10L, 0L);
       assertThat(latency.get("control").get("count").asInt()).as("every run got its INTERVENE").isEqualTo(20);
       assertThat(latency.get("commandsMissing").asInt()).isZero();
       assertThat(latency.get("control").get("p99").asDouble()).isGreaterThanOrEqualTo(latency.get("control").get("p50").asDouble());

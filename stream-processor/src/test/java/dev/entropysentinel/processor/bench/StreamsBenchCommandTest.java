@@ -32,6 +32,12 @@ class StreamsBenchCommandTest {
   }
 
   @Test
+  void aNegativeCommandCommitIsAUsageError() {
+    assertThat(run("--bootstrap", "127.0.0.1:1", "--command-commit-ms", "10,-1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--command-commit-ms must each be >= 0 (0: no early commit), was [10, -1]");
+  }
+
+  @Test
   void tooFewLatencyStepsForTheInterventionIsAUsageError() {
     assertThat(run("--bootstrap", "127.0.0.1:1", "--latency-steps", "10")).isEqualTo(2);
     assertThat(err.toString()).contains("--latency-steps must be >= 17");
