@@ -62,9 +62,9 @@ class ProcessCommandTest {
   @Test
   void commandsCommitEarlyByDefaultAndANegativeSpacingNamesItsFlag(@TempDir Path dir) throws IOException {
     ProcessCommand command = new ProcessCommand();
-    new CommandLine(command).parseArgs("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString());
+    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString());
     assertThat(command.config().settings().commandCommit()).isEqualTo(ProcessorSettings.COMMAND_COMMIT);
-    new CommandLine(command).parseArgs("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(),
+    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(),
         "--command-commit-ms", "0");
     assertThat(command.config().settings().commandCommit()).isZero();
     assertThat(run("--bootstrap", "127.0.0.1:1", "--secret-file", key(dir).toString(), "--command-commit-ms", "-1"))
