@@ -46,7 +46,18 @@ class ExactRunTest {
 
   @Test
   void resumedRunEndsWithTheUninterruptedRunsWeightsAndStatistics(@TempDir Path dir) throws IOException {
-    TrainerConfig config = tiny().checkpointDir(dir).build();
+    assertResumeIsExact(tiny().checkpointDir(dir).build());
+  }
+
+  /** Ref-KL's reference is the policy the run started from, not the weights it resumed with. */
+  @Test
+  void resumedRefKlRunKeepsItsReference(@TempDir Path dir) throws IOException {
+    assertResumeIsExact(tiny().checkpointDir(dir).loss(LossConfig.builder(Method.REF_KL).refKlCoef(1).build()).build());
+    assertThat(dir.resolve(TrainingSession.REFERENCE_FILE)).isRegularFile();
+  }
+
+  private static void assertResumeIsExact(TrainerConfig config) throws IOException {
+    Path dir = config.checkpointDir();
     List<StepStats> straight = new ArrayList<>();
     float[][] straightWeights;
     try (TrainingSession session = TrainingSession.start(config, Clock.systemUTC(), Device.cpu())) {
