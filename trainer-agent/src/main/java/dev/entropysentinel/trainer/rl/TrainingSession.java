@@ -92,9 +92,7 @@ public final class TrainingSession implements AutoCloseable {
     }
     this.optimizer = new PolicyOptimizer(policy, config.learningRate(), config.weightDecay(), config.maxGradNorm());
     useLoss(config.loss());
-    if (resumedState.containsKey(ADAPTIVE_ALPHA)) {
-      adaptiveEntropy = new AdaptiveEntropy(loss, Double.parseDouble(resumedState.get(ADAPTIVE_ALPHA)));
-    }
+    restoreAdaptiveAlpha();
     this.statistics = StepStatistics.of(config, randoms.statistics());
     this.records = new StepRecords(config, Hosts.name(), clock);
   }
@@ -206,6 +204,21 @@ public final class TrainingSession implements AutoCloseable {
    */
   public void switchLoss(LossConfig next) {
     useLoss(next);
+  }
+
+  /**
+   * Resumes with the method a control command had set before the checkpoint: like {@link
+   * #switchLoss}, but the adaptive-entropy α goes on from its saved value instead of starting over.
+   */
+  public void resumeLoss(LossConfig next) {
+    useLoss(next);
+    restoreAdaptiveAlpha();
+  }
+
+  private void restoreAdaptiveAlpha() {
+    if (resumedState.containsKey(ADAPTIVE_ALPHA)) {
+      adaptiveEntropy = new AdaptiveEntropy(loss, Double.parseDouble(resumedState.get(ADAPTIVE_ALPHA)));
+    }
   }
 
   /** The entries of the checkpoint this session resumed from ({@code step}, {@code runId}, extras), or empty. */

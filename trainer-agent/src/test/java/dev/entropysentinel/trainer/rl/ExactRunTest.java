@@ -56,6 +56,43 @@ class ExactRunTest {
     assertThat(dir.resolve(TrainingSession.REFERENCE_FILE)).isRegularFile();
   }
 
+  /**
+   * A run switched to adaptive entropy by a control command at step 5 and resumed at step 10 goes
+   * on with the α it had reached, not the initial one.
+   */
+  @Test
+  void resumedRunKeepsTheAdaptiveAlphaOfAMethodSetByControl(@TempDir Path dir) throws IOException {
+    TrainerConfig config = tiny().checkpointDir(dir).build();
+    LossConfig adaptive = LossConfig.builder(Method.ADAPTIVE_ENTROPY).targetEntropy(5).build();
+    List<StepStats> straight = new ArrayList<>();
+    try (TrainingSession session = TrainingSession.start(config, Clock.systemUTC(), Device.cpu())) {
+      for (int i = 0; i < 20; i++) {
+        if (i == 5) {
+          session.switchLoss(adaptive);
+        }
+        straight.addAll(session.step());
+      }
+    }
+    List<StepStats> interrupted = new ArrayList<>();
+    try (TrainingSession session = TrainingSession.start(config, Clock.systemUTC(), Device.cpu())) {
+      for (int i = 0; i < 10; i++) {
+        if (i == 5) {
+          session.switchLoss(adaptive);
+        }
+        interrupted.addAll(session.step());
+      }
+      session.checkpoint();
+    }
+    try (TrainingSession resumed = TrainingSession.resume(config, Clock.systemUTC(), Device.cpu(), dir)) {
+      resumed.resumeLoss(adaptive);
+      for (int i = 0; i < 10; i++) {
+        interrupted.addAll(resumed.step());
+      }
+    }
+    assertThat(straight.get(19).methodParams().get("entropyCoefCurrent")).isNotEqualTo(straight.get(5).methodParams().get("entropyCoefCurrent"));
+    assertThat(withoutTimes(interrupted)).isEqualTo(withoutTimes(straight));
+  }
+
   private static void assertResumeIsExact(TrainerConfig config) throws IOException {
     Path dir = config.checkpointDir();
     List<StepStats> straight = new ArrayList<>();
