@@ -64,23 +64,13 @@ class ExactRunTest {
   void resumedRunKeepsTheAdaptiveAlphaOfAMethodSetByControl(@TempDir Path dir) throws IOException {
     TrainerConfig config = tiny().checkpointDir(dir).build();
     LossConfig adaptive = LossConfig.builder(Method.ADAPTIVE_ENTROPY).targetEntropy(5).build();
-    List<StepStats> straight = new ArrayList<>();
+    List<StepStats> straight;
     try (TrainingSession session = TrainingSession.start(config, Clock.systemUTC(), Device.cpu())) {
-      for (int i = 0; i < 20; i++) {
-        if (i == 5) {
-          session.switchLoss(adaptive);
-        }
-        straight.addAll(session.step());
-      }
+      straight = stepsSwitchingAtFive(session, 20, adaptive);
     }
-    List<StepStats> interrupted = new ArrayList<>();
+    List<StepStats> interrupted;
     try (TrainingSession session = TrainingSession.start(config, Clock.systemUTC(), Device.cpu())) {
-      for (int i = 0; i < 10; i++) {
-        if (i == 5) {
-          session.switchLoss(adaptive);
-        }
-        interrupted.addAll(session.step());
-      }
+      interrupted = stepsSwitchingAtFive(session, 10, adaptive);
       session.checkpoint();
     }
     try (TrainingSession resumed = TrainingSession.resume(config, Clock.systemUTC(), Device.cpu(), dir)) {
@@ -91,6 +81,17 @@ class ExactRunTest {
     }
     assertThat(straight.get(19).methodParams().get("entropyCoefCurrent")).isNotEqualTo(straight.get(5).methodParams().get("entropyCoefCurrent"));
     assertThat(withoutTimes(interrupted)).isEqualTo(withoutTimes(straight));
+  }
+
+  private static List<StepStats> stepsSwitchingAtFive(TrainingSession session, int steps, LossConfig next) {
+    List<StepStats> out = new ArrayList<>();
+    for (int i = 0; i < steps; i++) {
+      if (i == 5) {
+        session.switchLoss(next);
+      }
+      out.addAll(session.step());
+    }
+    return out;
   }
 
   private static void assertResumeIsExact(TrainerConfig config) throws IOException {
