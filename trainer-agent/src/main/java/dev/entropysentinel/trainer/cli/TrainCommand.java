@@ -93,7 +93,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--preset", defaultValue = "paper", converter = PresetConverter.class,
       description = {"paper|tiny: parameters of the covariance-controlled methods. paper = science.md defaults; "
           + "tiny = scaled to this trainer's ~150-token mini-batches (mini-batches 4 for every method; kl-cov-ratio 0.1, kl-coef 2; "
-          + "clip-cov with eps-low/eps-high 0.2, clip-cov-ratio 0.15, clip-cov-lb 0.2, clip-cov-ub 100; steer-w-min 0.5). "
+          + "clip-cov with eps-low/eps-high 0.2, clip-cov-ratio 0.18, clip-cov-lb 0.2, clip-cov-ub 100; steer-w-min 0.5). "
           + "Explicit flags override it (default ${DEFAULT-VALUE})"})
   dev.entropysentinel.trainer.loss.LossPreset preset;
   // Method parameters: the defaults shown are GRPO's; a method may start elsewhere (clip-higher, clip-cov: PPO clip;

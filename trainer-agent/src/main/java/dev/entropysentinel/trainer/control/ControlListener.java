@@ -64,7 +64,7 @@ public final class ControlListener implements StepListener {
     });
     if (!loss.isEmpty()) {
       LossConfig restored = context.session().loss().with(ControlParameters.validated(loss));
-      context.session().switchLoss(restored);
+      context.session().resumeLoss(restored);
       LOG.info("resumed with the method set by control seq={}: {} {}", state.lastAppliedSeq(), restored.method().wireName(),
           restored.methodParams());
     }

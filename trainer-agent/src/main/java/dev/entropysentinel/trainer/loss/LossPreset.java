@@ -41,7 +41,7 @@ public enum LossPreset {
   /** Applies this preset's values to {@code builder} (before any explicit flag). */
   public LossConfig.Builder apply(LossConfig.Builder builder) {
     if (this == TINY) {
-      builder.klCovRatio(0.1).klCoef(2).clipCovRatio(0.15).clipCovLb(0.2).clipCovUb(100).steerWMin(0.5);
+      builder.klCovRatio(0.1).klCoef(2).clipCovRatio(0.18).clipCovLb(0.2).clipCovUb(100).steerWMin(0.5);
       if (builder.method() == Method.CLIP_COV) {
         builder.epsLow(0.2).epsHigh(0.2);
       }

@@ -78,21 +78,35 @@ public final class Policy implements AutoCloseable {
 
   /** An independent copy with the same weights (the frozen reference of ref-KL). */
   public Policy copy() {
-    Policy copy = create(config, model.getNDManager().getDevice(), 0);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      block.saveParameters(out);
+      writeParameters(out);
+      return readParameters(config, model.getNDManager().getDevice(),
+          new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      copy.block.loadParameters(copy.parameterManager(), in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (MalformedModelException e) {
-      throw new IllegalStateException("cannot copy policy parameters: " + e.getMessage(), e);
+  }
+
+  /** Writes the bare parameters, without the model's metadata (a checkpoint's frozen ref-KL reference). */
+  public void writeParameters(DataOutputStream out) throws IOException {
+    block.saveParameters(out);
+  }
+
+  /**
+   * A policy of {@code config}'s sizes holding the parameters {@link #writeParameters} wrote.
+   *
+   * @throws IOException when they cannot be read or their sizes differ from {@code config}'s
+   */
+  public static Policy readParameters(ModelConfig config, Device device, DataInputStream in) throws IOException {
+    Policy policy = create(config, device, 0);
+    try {
+      policy.block.loadParameters(policy.parameterManager(), in);
+    } catch (MalformedModelException | RuntimeException e) {
+      policy.close();
+      throw new IOException("cannot read policy parameters (model sizes must match the saved run): " + e.getMessage(), e);
     }
-    return copy;
+    return policy;
   }
 
   /** Writes the parameters to {@code dir} (DJL's params format, {@code policy-NNNN.params}). */

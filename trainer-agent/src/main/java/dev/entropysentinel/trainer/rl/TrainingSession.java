@@ -55,6 +55,8 @@ public final class TrainingSession implements AutoCloseable {
   static final String OPTIMIZER_FILE = "optimizer.bin";
   static final String RANDOM_FILE = "random-streams.bin";
   static final String ENTROPY_CHANGE_FILE = "entropy-change.bin";
+  /** Ref-KL's frozen reference, so a resumed run keeps the reference it started from. */
+  static final String REFERENCE_FILE = "reference.params";
   private static final String ADAPTIVE_ALPHA = "adaptiveAlpha";
 
   private final TrainerConfig config;
@@ -73,11 +75,12 @@ public final class TrainingSession implements AutoCloseable {
   private AdaptiveEntropy adaptiveEntropy;
   private long nextStep;
 
-  private TrainingSession(TrainerConfig config, Clock clock, Device device, Policy policy, long nextStep,
+  private TrainingSession(TrainerConfig config, Clock clock, Device device, Policy policy, Policy reference, long nextStep,
       Map<String, String> resumedState, RandomStreams randoms) {
     this.config = config;
     this.clock = clock;
     this.policy = policy;
+    this.reference = reference;
     this.nextStep = nextStep;
     this.resumedState = Map.copyOf(resumedState);
     this.randoms = randoms;
@@ -89,9 +92,7 @@ public final class TrainingSession implements AutoCloseable {
     }
     this.optimizer = new PolicyOptimizer(policy, config.learningRate(), config.weightDecay(), config.maxGradNorm());
     useLoss(config.loss());
-    if (resumedState.containsKey(ADAPTIVE_ALPHA)) {
-      adaptiveEntropy = new AdaptiveEntropy(loss, Double.parseDouble(resumedState.get(ADAPTIVE_ALPHA)));
-    }
+    restoreAdaptiveAlpha();
     this.statistics = StepStatistics.of(config, randoms.statistics());
     this.records = new StepRecords(config, Hosts.name(), clock);
   }
@@ -110,14 +111,14 @@ public final class TrainingSession implements AutoCloseable {
    * belong to the already loaded engine.
    */
   public static TrainingSession start(TrainerConfig config, Clock clock, Device device) {
-    return new TrainingSession(config, clock, device, Policy.create(config.model(), device, config.seed()), 0, Map.of(),
+    return new TrainingSession(config, clock, device, Policy.create(config.model(), device, config.seed()), null, 0, Map.of(),
         RandomStreams.fresh(config.seed(), config.ranks()));
   }
 
   /**
    * Continues a run exactly from the checkpoint in {@code dir}: weights, AdamW moments and update
-   * count, every random stream and the adaptive-entropy α, so the following steps are those the
-   * uninterrupted run would have taken.
+   * count, every random stream, the adaptive-entropy α and ref-KL's reference, so the following
+   * steps are those the uninterrupted run would have taken.
    *
    * @throws IOException when the checkpoint is missing, incomplete or does not fit {@code config}
    */
@@ -134,11 +135,21 @@ public final class TrainingSession implements AutoCloseable {
     Map<String, String> saved = new TreeMap<>();
     p.stringPropertyNames().forEach(k -> saved.put(k, p.getProperty(k)));
     RandomStreams randoms = RandomStreams.decode(Files.readAllBytes(required(dir, RANDOM_FILE)), config.ranks());
+    Path referenceFile = config.loss().method() == Method.REF_KL ? required(dir, REFERENCE_FILE) : dir.resolve(REFERENCE_FILE);
     Policy policy = Policy.load(config.model(), device, dir);
+    Policy reference = null;
     TrainingSession session;
     try {
-      session = new TrainingSession(config, clock, device, policy, step + 1, saved, randoms);
-    } catch (RuntimeException e) {
+      if (Files.isRegularFile(referenceFile)) {
+        try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(referenceFile)))) {
+          reference = Policy.readParameters(config.model(), device, in);
+        }
+      }
+      session = new TrainingSession(config, clock, device, policy, reference, step + 1, saved, randoms);
+    } catch (IOException | RuntimeException e) {
+      if (reference != null) {
+        reference.close();
+      }
       policy.close();
       throw e;
     }
@@ -195,6 +206,21 @@ public final class TrainingSession implements AutoCloseable {
     useLoss(next);
   }
 
+  /**
+   * Resumes with the method a control command had set before the checkpoint: like {@link
+   * #switchLoss}, but the adaptive-entropy α goes on from its saved value instead of starting over.
+   */
+  public void resumeLoss(LossConfig next) {
+    useLoss(next);
+    restoreAdaptiveAlpha();
+  }
+
+  private void restoreAdaptiveAlpha() {
+    if (resumedState.containsKey(ADAPTIVE_ALPHA)) {
+      adaptiveEntropy = new AdaptiveEntropy(loss, Double.parseDouble(resumedState.get(ADAPTIVE_ALPHA)));
+    }
+  }
+
   /** The entries of the checkpoint this session resumed from ({@code step}, {@code runId}, extras), or empty. */
   public Map<String, String> resumedState() {
     return resumedState;
@@ -228,6 +254,14 @@ public final class TrainingSession implements AutoCloseable {
       optimizer.adamW().save(out);
     }
     Files.write(dir.resolve(RANDOM_FILE), randoms.encode());
+    Path referenceFile = dir.resolve(REFERENCE_FILE);
+    if (reference != null) {
+      try (var out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(referenceFile)))) {
+        reference.writeParameters(out);
+      }
+    } else {
+      Files.deleteIfExists(referenceFile);
+    }
     Path pending = dir.resolve(ENTROPY_CHANGE_FILE);
     if (config.statsEnabled()) {
       try (var out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(pending)))) {

@@ -50,7 +50,7 @@ class TrainCommandTest {
     assertThat(parse("--method", "kl-cov", "--preset", "tiny").loss().klCoef()).isEqualTo(2);
     LossConfig clipCov = parse("--method", "clip-cov", "--preset", "tiny").loss();
     assertThat(List.of(clipCov.clipCovRatio(), clipCov.clipCovLb(), clipCov.clipCovUb(), clipCov.epsLow(), clipCov.epsHigh()))
-        .containsExactly(0.15, 0.2, 100.0, 0.2, 0.2);
+        .containsExactly(0.18, 0.2, 100.0, 0.2, 0.2);
     assertThat(parse("--method", "clip-cov", "--preset", "paper").loss().epsLow()).as("the paper's Clip-Cov clip").isEqualTo(1);
     assertThat(parse("--method", "clip-higher", "--preset", "tiny").loss().epsHigh()).as("only Clip-Cov's clip moves").isEqualTo(0.28);
     assertThat(parse("--method", "clip-cov", "--preset", "tiny", "--eps-low", "0.3").loss().epsLow()).isEqualTo(0.3);

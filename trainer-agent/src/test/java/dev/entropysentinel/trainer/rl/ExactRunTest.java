@@ -46,7 +46,56 @@ class ExactRunTest {
 
   @Test
   void resumedRunEndsWithTheUninterruptedRunsWeightsAndStatistics(@TempDir Path dir) throws IOException {
+    assertResumeIsExact(tiny().checkpointDir(dir).build());
+  }
+
+  /** Ref-KL's reference is the policy the run started from, not the weights it resumed with. */
+  @Test
+  void resumedRefKlRunKeepsItsReference(@TempDir Path dir) throws IOException {
+    assertResumeIsExact(tiny().checkpointDir(dir).loss(LossConfig.builder(Method.REF_KL).refKlCoef(1).build()).build());
+    assertThat(dir.resolve(TrainingSession.REFERENCE_FILE)).isRegularFile();
+  }
+
+  /**
+   * A run switched to adaptive entropy by a control command at step 5 and resumed at step 10 goes
+   * on with the α it had reached, not the initial one.
+   */
+  @Test
+  void resumedRunKeepsTheAdaptiveAlphaOfAMethodSetByControl(@TempDir Path dir) throws IOException {
     TrainerConfig config = tiny().checkpointDir(dir).build();
+    LossConfig adaptive = LossConfig.builder(Method.ADAPTIVE_ENTROPY).targetEntropy(5).build();
+    List<StepStats> straight;
+    try (TrainingSession session = TrainingSession.start(config, Clock.systemUTC(), Device.cpu())) {
+      straight = stepsSwitchingAtFive(session, 20, adaptive);
+    }
+    List<StepStats> interrupted;
+    try (TrainingSession session = TrainingSession.start(config, Clock.systemUTC(), Device.cpu())) {
+      interrupted = stepsSwitchingAtFive(session, 10, adaptive);
+      session.checkpoint();
+    }
+    try (TrainingSession resumed = TrainingSession.resume(config, Clock.systemUTC(), Device.cpu(), dir)) {
+      resumed.resumeLoss(adaptive);
+      for (int i = 0; i < 10; i++) {
+        interrupted.addAll(resumed.step());
+      }
+    }
+    assertThat(straight.get(19).methodParams().get("entropyCoefCurrent")).isNotEqualTo(straight.get(5).methodParams().get("entropyCoefCurrent"));
+    assertThat(withoutTimes(interrupted)).isEqualTo(withoutTimes(straight));
+  }
+
+  private static List<StepStats> stepsSwitchingAtFive(TrainingSession session, int steps, LossConfig next) {
+    List<StepStats> out = new ArrayList<>();
+    for (int i = 0; i < steps; i++) {
+      if (i == 5) {
+        session.switchLoss(next);
+      }
+      out.addAll(session.step());
+    }
+    return out;
+  }
+
+  private static void assertResumeIsExact(TrainerConfig config) throws IOException {
+    Path dir = config.checkpointDir();
     List<StepStats> straight = new ArrayList<>();
     float[][] straightWeights;
     try (TrainingSession session = TrainingSession.start(config, Clock.systemUTC(), Device.cpu())) {
