@@ -51,8 +51,8 @@ public final class ProcessCommand implements Callable<Integer> {
 
   @Option(names = "--command-commit-ms", description = "a stream thread that sent an INTERVENE / STOP commits at once "
       + "instead of at the next commit interval (a trainer reads a command only once it is committed), at most one such "
-      + "early commit this many ms after the thread's last commit ended; 0 lets commands wait for the commit interval "
-      + "(default: ${DEFAULT-VALUE})")
+      + "early commit this many ms after the thread's last commit ended, and not while it catches up on a backlog (a "
+      + "record older than 100 ms); 0 lets commands wait for the commit interval (default: ${DEFAULT-VALUE})")
   long commandCommitMs;
 
   @Option(names = "--partitions", defaultValue = "3", description = "partitions of Sentinel topics created when missing (default: ${DEFAULT-VALUE})")

@@ -93,7 +93,7 @@ public final class MonitorProcessor implements Processor<String, Object, String,
       context.forward(new Record<String, WireRecord>(runId, c, ts), CONTROL);
     }
     if (commandCommitMs > 0 && CommandCommits.ofThisThread().shouldCommit(context.currentSystemTimeMs(),
-        !outcome.commands().isEmpty(), commandCommitMs)) {
+        !outcome.commands().isEmpty(), timestamp, commandCommitMs)) {
       context.commit();
     }
   }
