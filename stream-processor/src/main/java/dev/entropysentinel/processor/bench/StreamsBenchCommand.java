@@ -105,7 +105,9 @@ public class StreamsBenchCommand implements Callable<Integer> {
 
   @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true", description = "first an "
       + "unreported warm-up (the backlog through a plain consumer, one as large of other runs through a processor) so the JIT "
-      + "has compiled both sides (default: on; --no-warmup skips it)")
+      + "has compiled both sides, and before the latency rounds one unreported latency round at the first setting: a "
+      + "processor deciding live runs its own code paths, and a cold first round had the worst p99 in 9 of 10 runs "
+      + "(default: on; --no-warmup skips both)")
   boolean warmup;
 
   @Option(names = "--json", description = "print the report as JSON on stdout")
@@ -191,6 +193,11 @@ public class StreamsBenchCommand implements Callable<Integer> {
     err.flush();
     List<LatencyBench.Round> lat = new ArrayList<>();
     int phase = 0;
+    if (warmup) {
+      err.printf("  warm-up round (not reported):%n");
+      err.flush();
+      latency.run(prefix + "-latwarm", runs, ranks, latencySteps, Duration.ofMillis(stepIntervalMs), first);
+    }
     for (int round = 0; round < maxRounds && (round < rounds || swinging(lat, LatencyBench.Round::commit,
         LatencyBench.Round::ratioP99)); round++) {
       for (long commitMs : commitIntervalsMs) {
