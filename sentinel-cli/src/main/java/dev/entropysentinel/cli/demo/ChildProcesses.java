@@ -10,17 +10,22 @@ import java.util.concurrent.TimeUnit;
  * Starts {@code sentinel} subcommands as child JVMs with this JVM's class path, each writing its
  * output to its own log file, and ends them politely (SIGTERM, then a kill after a grace).
  */
-final class ChildProcesses implements AutoCloseable {
+public final class ChildProcesses implements AutoCloseable {
   private final List<Process> started = new ArrayList<>();
 
-  /** Starts {@code sentinel args...} with its stdout and stderr appended to {@code log}. */
-  synchronized Process start(List<String> args, Path log) throws IOException {
+  /** The command line of {@code sentinel args...} in a child JVM: this JVM's java and class path, 1 GiB heap. */
+  public static List<String> sentinel(List<String> args) {
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString());
     List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Dai.djl.offline=true", "-cp",
         System.getProperty("java.class.path"), "dev.entropysentinel.cli.Sentinel"));
     command.addAll(args);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+    return command;
+  }
+
+  /** Starts {@code sentinel args...} with its stdout and stderr appended to {@code log}. */
+  synchronized Process start(List<String> args, Path log) throws IOException {
+    Process p = new ProcessBuilder(sentinel(args)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     started.add(p);
     return p;

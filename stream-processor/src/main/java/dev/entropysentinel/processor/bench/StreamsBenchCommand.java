@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
  * one run, with many concurrent runs: throughput, step→command latency, and changelog bytes per
  * record early and late in a long run. Progress goes to stderr, the report to stdout.
  *
- * <p>This module does not carry a Kafka broker: without {@code --bootstrap} the command needs an
- * embedded broker from its constructor (the CLI passes {@code kafka-embedded}'s).
+ * <p>This module does not carry a Kafka broker: without {@code --bootstrap} the command needs a
+ * broker of its own from its constructor (the CLI starts {@code sentinel broker} in a child JVM).
  */
 @Command(name = "streams", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
     description = {"The stream processor (real topology, exactly_once_v2) vs plain Kafka clients, side by side in one run:",
@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
             + "step records (goal ratio <= 5), at each --commit-interval-ms and --command-commit-ms;",
         "  3. changelog bytes per record at step 100 vs the last step of a long run (goal ratio <= 1.5).",
         "Runs collapse early (INTERVENE policy, collapse below 60%% of the starting entropy) so every run gets a command.",
-        "Without --bootstrap a throwaway broker runs in this JVM; with --bootstrap use a scratch cluster: the benchmark "
+        "Without --bootstrap a throwaway broker runs in a child JVM, as deployed (in the benchmark's JVM its garbage "
+            + "collection paused the processor too); with --bootstrap use a scratch cluster: the benchmark "
             + "writes synthetic runs (ids bench-...) to the Sentinel topics and deletes only its own changelog topics."})
 public class StreamsBenchCommand implements Callable<Integer> {
   /** A broker the benchmark starts itself and closes at the end. */
@@ -45,18 +46,18 @@ public class StreamsBenchCommand implements Callable<Integer> {
     void close();
   }
 
-  /** Partitions per topic on the embedded broker: tasks split evenly over the default 1 and 2 stream threads. */
-  static final int EMBEDDED_PARTITIONS = 4;
+  /** Partitions per topic on the benchmark's own broker: tasks split evenly over the default 1 and 2 stream threads. */
+  static final int OWN_BROKER_PARTITIONS = 4;
 
-  private final IntFunction<Broker> embedded;
+  private final IntFunction<Broker> ownBroker;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--bootstrap", description = "Kafka bootstrap servers of a scratch cluster (default: a broker in this JVM)")
+  @Option(names = "--bootstrap", description = "Kafka bootstrap servers of a scratch cluster (default: a throwaway broker of its own in a child JVM)")
   String bootstrap;
 
-  @Option(names = "--partitions", description = "partitions of each Sentinel topic on the embedded broker (default: "
-      + EMBEDDED_PARTITIONS + ", so 1 and 2 stream threads get equal shares of the tasks; a --bootstrap cluster keeps its own)")
+  @Option(names = "--partitions", description = "partitions of each Sentinel topic on the benchmark's own broker (default: "
+      + OWN_BROKER_PARTITIONS + ", so 1 and 2 stream threads get equal shares of the tasks; a --bootstrap cluster keeps its own)")
   Integer partitions;
 
   @Option(names = "--runs", defaultValue = "1000", description = "concurrent runs (default: ${DEFAULT-VALUE})")
@@ -118,11 +119,11 @@ public class StreamsBenchCommand implements Callable<Integer> {
   }
 
   /**
-   * @param embedded starts a broker with the given partitions per topic when no {@code --bootstrap}
+   * @param ownBroker starts a broker with the given partitions per topic when no {@code --bootstrap}
    *     is given; {@code null} makes {@code --bootstrap} required
    */
-  protected StreamsBenchCommand(IntFunction<Broker> embedded) {
-    this.embedded = embedded;
+  protected StreamsBenchCommand(IntFunction<Broker> ownBroker) {
+    this.ownBroker = ownBroker;
   }
 
   @Override
@@ -131,14 +132,14 @@ public class StreamsBenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Broker broker = null;
     if (bootstrap == null) {
-      err.println("starting a Kafka broker in this JVM (give --bootstrap for an external one) ...");
+      err.println("starting the benchmark's own Kafka broker (give --bootstrap for an external one) ...");
       err.flush();
-      broker = embedded.apply(partitions == null ? EMBEDDED_PARTITIONS : partitions);
+      broker = ownBroker.apply(partitions == null ? OWN_BROKER_PARTITIONS : partitions);
     }
     String servers = broker == null ? bootstrap : broker.bootstrapServers();
     try (BenchKafka kafka = new BenchKafka(servers)) {
       StreamsBenchReport report = measure(kafka, err, broker == null ? servers
-          : "embedded (in this JVM, " + (partitions == null ? EMBEDDED_PARTITIONS : partitions) + " partitions per topic)");
+          : "its own (" + (partitions == null ? OWN_BROKER_PARTITIONS : partitions) + " partitions per topic)");
       PrintWriter out = spec.commandLine().getOut();
       out.print(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n"
           : report.render());
@@ -238,10 +239,10 @@ public class StreamsBenchCommand implements Callable<Integer> {
         + 2 * ChangelogBench.EARLY_STEP + " (compared with step " + ChangelogBench.EARLY_STEP + "), was " + changelogSteps);
     require(rounds >= 1, "--rounds must be >= 1, was " + rounds);
     require(maxRounds >= rounds, "--max-rounds must be >= --rounds (" + rounds + "), was " + maxRounds);
-    require(bootstrap != null || embedded != null, "--bootstrap is required here (no embedded broker in this build): "
+    require(bootstrap != null || ownBroker != null, "--bootstrap is required here (no broker of its own in this build): "
         + "give host:port of a scratch Kafka cluster");
     require(bootstrap == null || !bootstrap.isBlank(), "--bootstrap must be host:port[,host:port], was empty");
-    require(partitions == null || bootstrap == null, "--partitions applies to the embedded broker only: the topics of a "
+    require(partitions == null || bootstrap == null, "--partitions applies to the benchmark's own broker only: the topics of a "
         + "--bootstrap cluster keep their partitions; drop one of the two");
     require(partitions == null || partitions >= 1 && partitions <= 64, "--partitions must be in [1, 64], was " + partitions);
   }

@@ -46,7 +46,7 @@ class StreamsBenchCommandTest {
   @Test
   void partitionsAreTheEmbeddedBrokersOnly() {
     assertThat(run("--bootstrap", "127.0.0.1:1", "--partitions", "4")).isEqualTo(2);
-    assertThat(err.toString()).contains("--partitions applies to the embedded broker only");
+    assertThat(err.toString()).contains("--partitions applies to the benchmark's own broker only");
   }
 
   @Test
