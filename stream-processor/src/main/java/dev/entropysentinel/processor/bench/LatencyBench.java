@@ -2,6 +2,7 @@ package dev.entropysentinel.processor.bench;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.entropysentinel.processor.ProcessorSettings;
 import dev.entropysentinel.schemas.ControlCommand;
 import dev.entropysentinel.schemas.StepStats;
@@ -31,12 +32,8 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 final class LatencyBench {
   /** One measurement; latencies in milliseconds, kept whole for pooling over rounds. */
-  record Round(long commitMs, long commandCommitMs, double offeredPerSec, Samples control, Samples plain, int commandsMissing,
+  record Round(@JsonUnwrapped CommitSetting commit, double offeredPerSec, Samples control, Samples plain, int commandsMissing,
       @JsonIgnore double[] controlMs, @JsonIgnore double[] plainMs) {
-    CommitSetting commit() {
-      return new CommitSetting(commitMs, commandCommitMs);
-    }
-
     @JsonProperty
     double ratioP99() {
       return control.p99() / plain.p99();
@@ -125,7 +122,7 @@ final class LatencyBench {
       synchronized (plainMs) {
         plainValues = plainMs.stream().mapToDouble(Double::doubleValue).toArray();
       }
-      Round round = new Round(commit.commitMs(), commit.commandCommitMs(), offered, Samples.of(controlMs), Samples.of(plainValues),
+      Round round = new Round(commit, offered, Samples.of(controlMs), Samples.of(plainValues),
           runs - controlMs.length, controlMs, plainValues);
       progress.printf(Locale.ROOT, "  latency, %s, %,.0f rec/s offered: step→control p99 %.1f ms "
           + "(mean %.1f, %d commands), plain round trip p99 %.1f ms (mean %.1f), ratio p99 %.2f%s%n",

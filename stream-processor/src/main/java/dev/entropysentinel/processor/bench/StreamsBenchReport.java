@@ -1,5 +1,6 @@
 package dev.entropysentinel.processor.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.entropysentinel.schemas.BenchFigure;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,7 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
   static final double CHANGELOG_GOAL = 1.5;
 
   /** Per thread count: mean records/s each way and the ratio processor/plain over the rounds. */
-  record ThroughputSummary(int threads, long commitMs, long commandCommitMs, int rounds, double plainMeanPerSec, double streamsMeanPerSec,
+  record ThroughputSummary(int threads, @JsonUnwrapped CommitSetting commit, int rounds, double plainMeanPerSec, double streamsMeanPerSec,
       double ratioOfMeans, Samples ratio) {}
 
   record Throughput(long backlogRecords, int stepsPerRun, List<ThroughputSummary> summary,
@@ -27,7 +28,7 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
    * steadier than one round's tail), the ratios of the pooled p99s and means, and how the p99
    * ratio of single rounds ranged.
    */
-  record LatencySummary(long commitMs, long commandCommitMs, int rounds, int commandsMissing, Samples control, Samples plain, double ratioP99,
+  record LatencySummary(@JsonUnwrapped CommitSetting commit, int rounds, int commandsMissing, Samples control, Samples plain, double ratioP99,
       double ratioMean, Samples roundRatioP99) {}
 
   record Latency(int threads, long stepIntervalMs, int stepsPerRun, List<LatencySummary> summary,
@@ -40,14 +41,14 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
       List<ThroughputBench.Round> mine = tp.stream().filter(r -> r.setting().equals(setting)).toList();
       double plain = mean(mine.stream().mapToDouble(ThroughputBench.Round::plainPerSec).toArray());
       double streams = mean(mine.stream().mapToDouble(ThroughputBench.Round::streamsPerSec).toArray());
-      return new ThroughputSummary(mine.get(0).threads(), mine.get(0).commitMs(), mine.get(0).commandCommitMs(), mine.size(), plain, streams, streams / plain,
+      return new ThroughputSummary(mine.get(0).threads(), mine.get(0).commit(), mine.size(), plain, streams, streams / plain,
           Samples.of(mine.stream().mapToDouble(ThroughputBench.Round::ratio).toArray()));
     }).toList();
     List<LatencySummary> ls = lat.stream().map(LatencyBench.Round::commit).distinct().map(c -> {
       List<LatencyBench.Round> mine = lat.stream().filter(r -> r.commit().equals(c)).toList();
       Samples control = Samples.of(mine.stream().flatMapToDouble(r -> java.util.Arrays.stream(r.controlMs())).toArray());
       Samples plain = Samples.of(mine.stream().flatMapToDouble(r -> java.util.Arrays.stream(r.plainMs())).toArray());
-      return new LatencySummary(c.commitMs(), c.commandCommitMs(), mine.size(), mine.stream().mapToInt(LatencyBench.Round::commandsMissing).sum(), control,
+      return new LatencySummary(c, mine.size(), mine.stream().mapToInt(LatencyBench.Round::commandsMissing).sum(), control,
           plain, control.p99() / plain.p99(), control.mean() / plain.mean(),
           Samples.of(mine.stream().mapToDouble(LatencyBench.Round::ratioP99).toArray()));
     }).toList();
@@ -72,7 +73,7 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
         "plain consumer", "processor", "ratio means", "ratio min..max", "goal >= " + THROUGHPUT_GOAL));
     for (ThroughputSummary s : throughput.summary()) {
       b.append(String.format(Locale.ROOT, "   %-8d %-9d %-10d %-6d %,18.0f %,18.0f %12.3f %16s %s%n", s.threads(),
-          s.commitMs(), s.commandCommitMs(), s.rounds(),
+          s.commit().commitMs(), s.commit().commandCommitMs(), s.rounds(),
           s.plainMeanPerSec(), s.streamsMeanPerSec(), s.ratioOfMeans(),
           String.format(Locale.ROOT, "%.3f..%.3f", s.ratio().min(), s.ratio().max()), met(s.ratioOfMeans() >= THROUGHPUT_GOAL)));
     }
@@ -85,8 +86,8 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
         "rounds", "commands",
         "control p50/p99/mean", "plain p50/p99/mean", "p99 ratio", "mean ratio", "round p99 r.", "goal <= " + (int) LATENCY_GOAL));
     for (LatencySummary s : latency.summary()) {
-      b.append(String.format(Locale.ROOT, "   %-9d %-10d %-6d %9s %-23s %-23s %9.2f %10.2f %14s %s%n", s.commitMs(),
-          s.commandCommitMs(), s.rounds(),
+      b.append(String.format(Locale.ROOT, "   %-9d %-10d %-6d %9s %-23s %-23s %9.2f %10.2f %14s %s%n", s.commit().commitMs(),
+          s.commit().commandCommitMs(), s.rounds(),
           s.control().count() + (s.commandsMissing() == 0 ? "" : "(-" + s.commandsMissing() + ")"), triple(s.control()),
           triple(s.plain()), s.ratioP99(), s.ratioMean(),
           String.format(Locale.ROOT, "%.2f..%.2f", s.roundRatioP99().min(), s.roundRatioP99().max()),
@@ -120,10 +121,10 @@ record StreamsBenchReport(String broker, int runs, int ranks, Throughput through
     List<BenchFigure> out = new java.util.ArrayList<>();
     for (ThroughputSummary s : throughput.summary()) {
       out.add(BenchFigure.atLeast(String.format(Locale.ROOT, "streams throughput ratio (%d threads, %s)",
-          s.threads(), new CommitSetting(s.commitMs(), s.commandCommitMs()).label()), s.ratioOfMeans(), THROUGHPUT_GOAL));
+          s.threads(), s.commit().label()), s.ratioOfMeans(), THROUGHPUT_GOAL));
     }
     for (LatencySummary s : latency.summary()) {
-      out.add(BenchFigure.atMost("decision latency p99 ratio (" + new CommitSetting(s.commitMs(), s.commandCommitMs()).label()
+      out.add(BenchFigure.atMost("decision latency p99 ratio (" + s.commit().label()
           + ")", s.ratioP99(), LATENCY_GOAL));
     }
     for (ChangelogBench.RunCurve run : changelog.runs()) {

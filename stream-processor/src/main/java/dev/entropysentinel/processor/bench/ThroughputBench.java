@@ -1,6 +1,7 @@
 package dev.entropysentinel.processor.bench;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.entropysentinel.processor.ProcessorSettings;
 import dev.entropysentinel.schemas.InvalidRecordException;
 import dev.entropysentinel.schemas.Topics;
@@ -24,7 +25,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class ThroughputBench {
   /** One side-by-side measurement, records per second. */
-  record Round(int threads, long commitMs, long commandCommitMs, double plainPerSec, double streamsPerSec) {
+  record Round(int threads, @JsonUnwrapped CommitSetting commit, double plainPerSec, double streamsPerSec) {
     @JsonProperty
     double ratio() {
       return streamsPerSec / plainPerSec;
@@ -32,11 +33,7 @@ final class ThroughputBench {
 
     /** What the round measured at: stream threads and commits. */
     String setting() {
-      return threads + " threads, " + commit().label();
-    }
-
-    CommitSetting commit() {
-      return new CommitSetting(commitMs, commandCommitMs);
+      return threads + " threads, " + commit.label();
     }
   }
 
@@ -68,7 +65,7 @@ final class ThroughputBench {
       streams = streams(backlog, threads, commit, applicationId);
       plain = plain(backlog);
     }
-    Round r = new Round(threads, commit.commitMs(), commit.commandCommitMs(), plain, streams);
+    Round r = new Round(threads, commit, plain, streams);
     progress.printf(Locale.ROOT, "  throughput round %d, %d stream thread(s), %s: plain consumer %,.0f rec/s, "
         + "processor %,.0f rec/s, ratio %.3f%n", round + 1, threads, commit.label(), plain, streams, r.ratio());
     progress.flush();
