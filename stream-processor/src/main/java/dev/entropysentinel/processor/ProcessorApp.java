@@ -93,9 +93,10 @@ public final class ProcessorApp implements AutoCloseable {
   /**
    * The Streams configuration of an instance: exactly-once v2, our dead-letter handlers, IQ address,
    * larger producer batches, and a thread waits for input at most one commit interval, so an idle
-   * instance commits a processed step's outputs on time.
+   * instance commits a processed step's outputs on time. Public for the benchmark's reference apps,
+   * which differ from the processor in their topology only.
    */
-  static Properties properties(ProcessorConfig c) {
+  public static Properties properties(ProcessorConfig c) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());

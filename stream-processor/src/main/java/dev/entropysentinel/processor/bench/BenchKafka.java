@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -84,6 +86,12 @@ final class BenchKafka implements AutoCloseable {
     Map<TopicPartition, Long> ends = new HashMap<>();
     get(admin.listOffsets(latest).all()).forEach((tp, info) -> ends.put(tp, info.offset()));
     return ends;
+  }
+
+  /** Creates topic {@code name} with the partitions of topic {@code like}; it is deleted on {@link #close()} when named after an application started here. */
+  void createTopicLike(String name, String like) {
+    int partitions = get(admin.describeTopics(List.of(like)).allTopicNames()).get(like).partitions().size();
+    get(admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()))).all());
   }
 
   /**

@@ -21,20 +21,26 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * One real processor instance ({@link ProcessorApp}: the production topology, exactly_once_v2,
- * RocksDB stores with changelogs, HTTP API) for one measurement: a fresh application id and state
- * directory, starting at given input offsets so it sees exactly the measurement's records.
+ * One Streams instance for one measurement: a fresh application id and state directory, starting at
+ * given input offsets so it sees exactly the measurement's records. Usually the real processor
+ * ({@link ProcessorApp}: the production topology, exactly_once_v2, RocksDB stores with changelogs,
+ * HTTP API); for the throughput's yardsticks, a {@link ReferenceApp} with the processor's own
+ * Streams configuration.
  */
 final class BenchProcessor implements AutoCloseable {
   /** Partitions of Sentinel topics the processor creates when missing (an external broker without them). */
   private static final int PARTITIONS = 3;
 
-  private final ProcessorApp app;
+  private final KafkaStreams streams;
+  private final String applicationId;
+  private final Runnable stop;
   private final Path stateDir;
   private final List<Metric> processTotals = new ArrayList<>();
 
-  private BenchProcessor(ProcessorApp app, Path stateDir) {
-    this.app = app;
+  private BenchProcessor(KafkaStreams streams, String applicationId, Runnable stop, Path stateDir) {
+    this.streams = streams;
+    this.applicationId = applicationId;
+    this.stop = stop;
     this.stateDir = stateDir;
   }
 
@@ -45,29 +51,59 @@ final class BenchProcessor implements AutoCloseable {
   }
 
 
-  /** Starts an instance reading from {@code from} and waits until its stream threads run. */
+  /**
+   * Starts an instance reading from {@code from}. It may process records before its client state
+   * is RUNNING (a thread with its tasks assigned does not wait for the others): callers that time
+   * from its first record must not wait for {@link #awaitRunning()} first.
+   */
   static BenchProcessor start(BenchKafka kafka, String applicationId, int threads, Duration commitInterval,
       ProcessorSettings settings, Map<TopicPartition, Long> from) {
-    Path dir;
-    try {
-      dir = Files.createTempDirectory("sentinel-bench-streams-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a state directory for the benchmark's processor", e);
-    }
+    Path dir = stateDir();
     kafka.startGroupAt(applicationId, from);
     ProcessorApp app = ProcessorApp.start(new ProcessorConfig(kafka.bootstrap(), applicationId, dir, "127.0.0.1", 0, threads,
         commitInterval, PARTITIONS, settings));
-    BenchProcessor processor = new BenchProcessor(app, dir);
+    return new BenchProcessor(app.streams(), applicationId, app::close, dir);
+  }
+
+  /**
+   * Starts reference app {@code kind} reading from {@code from} with the processor's Streams
+   * configuration at {@code threads} and {@code commitInterval}; see {@link #start}.
+   */
+  static BenchProcessor startReference(BenchKafka kafka, ReferenceApp kind, String applicationId, int threads,
+      Duration commitInterval, ProcessorSettings settings, Map<TopicPartition, Long> from) {
+    Path dir = stateDir();
+    kafka.startGroupAt(applicationId, from);
+    ProcessorConfig config = new ProcessorConfig(kafka.bootstrap(), applicationId, dir, "127.0.0.1", 0, threads,
+        commitInterval, PARTITIONS, settings);
+    KafkaStreams streams = new KafkaStreams(kind.topology(kafka, applicationId), ProcessorApp.properties(config));
+    streams.start();
+    return new BenchProcessor(streams, applicationId, () -> streams.close(Duration.ofSeconds(30)), dir);
+  }
+
+  private static Path stateDir() {
+    try {
+      return Files.createTempDirectory("sentinel-bench-streams-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a state directory for the benchmark's processor", e);
+    }
+  }
+
+  /** Waits until every stream thread runs; closes the instance and throws if that takes over 60 s. */
+  BenchProcessor awaitRunning() {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (app.streams().state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline || app.streams().state().hasCompletedShutdown()) {
-        processor.close();
-        throw new IllegalStateException("the processor did not reach RUNNING within 60 s (state "
-            + app.streams().state() + ")");
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || streams.state().hasCompletedShutdown()) {
+        close();
+        throw new IllegalStateException("the processor did not reach RUNNING within 60 s (state " + streams.state() + ")");
       }
       LockSupport.parkNanos(5_000_000);
     }
-    return processor;
+    return this;
+  }
+
+  /** Whether the instance stopped for good (a failed start): nothing more will be processed. */
+  boolean failed() {
+    return streams.state().hasCompletedShutdown() || streams.state() == KafkaStreams.State.ERROR;
   }
 
   /**
@@ -77,7 +113,7 @@ final class BenchProcessor implements AutoCloseable {
    */
   long processed() {
     if (processTotals.isEmpty()) {
-      app.streams().metrics().forEach((name, metric) -> {
+      streams.metrics().forEach((name, metric) -> {
         if (name.name().equals("process-total") && name.group().equals("stream-thread-metrics")) {
           processTotals.add(metric);
         }
@@ -91,12 +127,12 @@ final class BenchProcessor implements AutoCloseable {
   }
 
   String applicationId() {
-    return app.config().applicationId();
+    return applicationId;
   }
 
   @Override
   public void close() {
-    app.close();
+    stop.run();
     try (Stream<Path> files = Files.walk(stateDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     } catch (IOException e) {

@@ -74,7 +74,8 @@ final class ChangelogBench {
     long[] checkpoints = LongStream.of(EARLY_STEP, 1_000, 2_000, 5_000, steps).filter(c -> c <= steps).distinct().toArray();
     Map<TopicPartition, Long> from = kafka.endOffsets(Backlog.INPUTS);
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    try (BenchProcessor processor = BenchProcessor.start(kafka, applicationId, 1, commitInterval, settings, from);
+    try (BenchProcessor processor = BenchProcessor.start(kafka, applicationId, 1, commitInterval, settings, from)
+        .awaitRunning();
         KafkaProducer<String, byte[]> producer = kafka.producer()) {
       for (String kind : runs.keySet()) {
         String run = applicationId + "-" + kind;

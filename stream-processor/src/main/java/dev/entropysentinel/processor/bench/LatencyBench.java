@@ -84,7 +84,7 @@ final class LatencyBench {
           }
         });
         BenchProcessor processor = BenchProcessor.start(kafka, prefix, threads, commit.interval(),
-            commit.applyTo(settings), inputs);
+            commit.applyTo(settings), inputs).awaitRunning();
         KafkaProducer<String, byte[]> producer = kafka.producer()) {
       long start = System.nanoTime();
       long period = stepInterval.toNanos();

@@ -164,12 +164,13 @@ public class StreamsBenchCommand implements Callable<Integer> {
     ThroughputBench throughput = new ThroughputBench(kafka, settings, prefix, err);
 
     Backlog backlog = Backlog.write(kafka, prefix + "-tp", runs, ranks, throughputSteps);
+    // written after the measured backlog even without a warm-up, so the backlog never ends the log (ThroughputBench)
+    Backlog after = Backlog.write(kafka, prefix + "-warm", runs, ranks, throughputSteps);
     if (warmup) {
       err.printf("warming up (the backlog through a plain consumer, one as large of other runs through a processor) ...%n");
       err.flush();
       throughput.plain(backlog);
-      throughput.streams(Backlog.write(kafka, prefix + "-warm", runs, ranks, throughputSteps),
-          latencyThreads, first, prefix + "-warm");
+      throughput.streams(after, latencyThreads, first, prefix + "-warm");
     }
     err.printf("throughput: %,d records (%d runs x %d steps x %d ranks, validations, run records) ...%n", backlog.records(),
         runs, throughputSteps, ranks);

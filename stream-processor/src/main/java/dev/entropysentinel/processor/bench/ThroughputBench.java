@@ -8,8 +8,15 @@ import dev.entropysentinel.schemas.Topics;
 import dev.entropysentinel.schemas.WireSerde;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -21,14 +28,36 @@ import org.apache.kafka.common.TopicPartition;
  * reads and parses ({@link WireSerde}) the same backlog, each from its first record to its last:
  * for the processor, from its first processed record until the offsets of the last are committed
  * (its outputs are then visible to read_committed readers), so start-up and rebalance are left out
- * and the exactly-once commit is counted.
+ * and the exactly-once commit is counted. Two {@link ReferenceApp}s are timed the same way beside
+ * them, so the report shows how much of the gap is the Streams runtime's before any logic.
+ *
+ * <p>The backlog must not end the log: more records must follow it (the command writes the warm-up's
+ * after it). At the end of the log a consumer's fetch for a partition it has finished waits up to
+ * {@code fetch.max.wait.ms} (500 ms) at the broker, and while it waits no fetch for the other
+ * partitions goes out: measured here, the plain consumer then read 70-80 000 instead of 200 000
+ * records/s, and every ratio looked 2.5 times better than it is.
  */
 final class ThroughputBench {
-  /** One side-by-side measurement, records per second. */
-  record Round(int threads, @JsonUnwrapped CommitSetting commit, double plainPerSec, double streamsPerSec) {
+  /**
+   * One side-by-side measurement, records per second: the plain consumer, the {@link ReferenceApp}s
+   * and the processor.
+   */
+  record Round(int threads, @JsonUnwrapped CommitSetting commit, double plainPerSec, double consumeOnlyPerSec,
+      double passthroughPerSec, double streamsPerSec) {
+    /** The goal's ratio: processor / plain consumer. */
     @JsonProperty
     double ratio() {
       return streamsPerSec / plainPerSec;
+    }
+
+    @JsonProperty
+    double consumeOnlyRatio() {
+      return consumeOnlyPerSec / plainPerSec;
+    }
+
+    @JsonProperty
+    double passthroughRatio() {
+      return passthroughPerSec / plainPerSec;
     }
 
     /** What the round measured at: stream threads and commits. */
@@ -53,21 +82,29 @@ final class ThroughputBench {
     this.progress = progress;
   }
 
-  /** Reads the backlog once each way; the side going first alternates with {@code round} so neither always gets a cold broker cache. */
+  /**
+   * Reads the backlog once with each of the four readers; the order reverses with {@code round} so
+   * none always gets a cold broker cache or a machine still busy with the previous one.
+   */
   Round round(Backlog backlog, int threads, CommitSetting commit, int round) {
-    String applicationId = applicationIdPrefix + "-tp" + (++instances);
-    double plain;
-    double streams;
-    if (round % 2 == 0) {
-      plain = plain(backlog);
-      streams = streams(backlog, threads, commit, applicationId);
-    } else {
-      streams = streams(backlog, threads, commit, applicationId);
-      plain = plain(backlog);
+    String prefix = applicationIdPrefix + "-tp" + (++instances);
+    Map<String, DoubleSupplier> readers = new LinkedHashMap<>();
+    readers.put("plain", () -> plain(backlog));
+    readers.put("consume", () -> reference(backlog, ReferenceApp.CONSUME_ONLY, threads, commit, prefix + "-c"));
+    readers.put("pass", () -> reference(backlog, ReferenceApp.PASSTHROUGH, threads, commit, prefix + "-p"));
+    readers.put("streams", () -> streams(backlog, threads, commit, prefix));
+    List<String> order = new ArrayList<>(readers.keySet());
+    if (round % 2 == 1) {
+      Collections.reverse(order);
     }
-    Round r = new Round(threads, commit, plain, streams);
+    Map<String, Double> perSec = new HashMap<>();
+    order.forEach(reader -> perSec.put(reader, readers.get(reader).getAsDouble()));
+    Round r = new Round(threads, commit, perSec.get("plain"), perSec.get("consume"), perSec.get("pass"),
+        perSec.get("streams"));
     progress.printf(Locale.ROOT, "  throughput round %d, %d stream thread(s), %s: plain consumer %,.0f rec/s, "
-        + "processor %,.0f rec/s, ratio %.3f%n", round + 1, threads, commit.label(), plain, streams, r.ratio());
+        + "consume-only Streams app %,.0f (%.3f), passthrough Streams app %,.0f (%.3f), processor %,.0f rec/s, ratio %.3f%n",
+        round + 1, threads, commit.label(), r.plainPerSec(), r.consumeOnlyPerSec(), r.consumeOnlyRatio(),
+        r.passthroughPerSec(), r.passthroughRatio(), r.streamsPerSec(), r.ratio());
     progress.flush();
     return r;
   }
@@ -123,28 +160,41 @@ final class ThroughputBench {
 
   /** Records per second of the processor from its first processed record until the backlog's last offsets are committed. */
   double streams(Backlog backlog, int threads, CommitSetting commit, String applicationId) {
-    try (BenchProcessor processor = BenchProcessor.start(kafka, applicationId, threads, commit.interval(),
-        commit.applyTo(settings), backlog.from())) {
+    return timed(backlog, () -> BenchProcessor.start(kafka, applicationId, threads, commit.interval(),
+        commit.applyTo(settings), backlog.from()));
+  }
+
+  /** Records per second of reference app {@code kind}, timed like the processor. */
+  double reference(Backlog backlog, ReferenceApp kind, int threads, CommitSetting commit, String applicationId) {
+    return timed(backlog, () -> BenchProcessor.startReference(kafka, kind, applicationId, threads, commit.interval(),
+        settings, backlog.from()));
+  }
+
+  private double timed(Backlog backlog, Supplier<BenchProcessor> start) {
+    try (BenchProcessor processor = start.get()) {
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (processor.processed() == 0) {
-        await(deadline, 1_000_000, "its first record");
+        if (processor.failed()) {
+          throw new IllegalStateException("the Streams instance " + processor.applicationId() + " stopped before processing");
+        }
+        await(deadline, 200_000, "its first record");
       }
-      long start = System.nanoTime();
+      long begin = System.nanoTime();
       // Asking the broker for the group's offsets costs CPU on this machine too: ask every few
       // milliseconds only once the stream threads have processed the whole backlog, and twice a
       // second before (in case some record never counts as processed).
-      long asked = start;
+      long asked = begin;
       while (true) {
         boolean processedAll = processor.processed() >= backlog.records();
         if (processedAll || System.nanoTime() - asked > 500_000_000L) {
           asked = System.nanoTime();
-          if (kafka.committedUpTo(applicationId, backlog.to())) {
+          if (kafka.committedUpTo(processor.applicationId(), backlog.to())) {
             break;
           }
         }
         await(deadline, processedAll ? 5_000_000 : 2_000_000, "committing the whole backlog");
       }
-      return backlog.records() / ((System.nanoTime() - start) / 1e9);
+      return backlog.records() / ((System.nanoTime() - begin) / 1e9);
     }
   }
 
