@@ -58,11 +58,9 @@ final class BenchProcessor implements AutoCloseable {
    */
   static BenchProcessor start(BenchKafka kafka, String applicationId, int threads, Duration commitInterval,
       ProcessorSettings settings, Map<TopicPartition, Long> from) {
-    Path dir = stateDir();
-    kafka.startGroupAt(applicationId, from);
-    ProcessorApp app = ProcessorApp.start(new ProcessorConfig(kafka.bootstrap(), applicationId, dir, "127.0.0.1", 0, threads,
-        commitInterval, PARTITIONS, settings));
-    return new BenchProcessor(app.streams(), applicationId, app::close, dir);
+    ProcessorConfig config = config(kafka, applicationId, threads, commitInterval, settings, from);
+    ProcessorApp app = ProcessorApp.start(config);
+    return new BenchProcessor(app.streams(), applicationId, app::close, config.stateDir());
   }
 
   /**
@@ -71,21 +69,24 @@ final class BenchProcessor implements AutoCloseable {
    */
   static BenchProcessor startReference(BenchKafka kafka, ReferenceApp kind, String applicationId, int threads,
       Duration commitInterval, ProcessorSettings settings, Map<TopicPartition, Long> from) {
-    Path dir = stateDir();
-    kafka.startGroupAt(applicationId, from);
-    ProcessorConfig config = new ProcessorConfig(kafka.bootstrap(), applicationId, dir, "127.0.0.1", 0, threads,
-        commitInterval, PARTITIONS, settings);
+    ProcessorConfig config = config(kafka, applicationId, threads, commitInterval, settings, from);
     KafkaStreams streams = new KafkaStreams(kind.topology(kafka, applicationId), ProcessorApp.properties(config));
     streams.start();
-    return new BenchProcessor(streams, applicationId, () -> streams.close(Duration.ofSeconds(30)), dir);
+    return new BenchProcessor(streams, applicationId, () -> streams.close(Duration.ofSeconds(30)), config.stateDir());
   }
 
-  private static Path stateDir() {
+  /** An instance's configuration with a fresh state directory, its group started at {@code from}. */
+  private static ProcessorConfig config(BenchKafka kafka, String applicationId, int threads, Duration commitInterval,
+      ProcessorSettings settings, Map<TopicPartition, Long> from) {
+    Path dir;
     try {
-      return Files.createTempDirectory("sentinel-bench-streams-");
+      dir = Files.createTempDirectory("sentinel-bench-streams-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a state directory for the benchmark's processor", e);
     }
+    kafka.startGroupAt(applicationId, from);
+    return new ProcessorConfig(kafka.bootstrap(), applicationId, dir, "127.0.0.1", 0, threads, commitInterval, PARTITIONS,
+        settings);
   }
 
   /** Waits until every stream thread runs; closes the instance and throws if that takes over 60 s. */
@@ -94,16 +95,17 @@ final class BenchProcessor implements AutoCloseable {
     while (streams.state() != KafkaStreams.State.RUNNING) {
       if (System.nanoTime() > deadline || streams.state().hasCompletedShutdown()) {
         close();
-        throw new IllegalStateException("the processor did not reach RUNNING within 60 s (state " + streams.state() + ")");
+        throw new IllegalStateException("Streams instance " + applicationId + " did not reach RUNNING within 60 s (state "
+            + streams.state() + ")");
       }
       LockSupport.parkNanos(5_000_000);
     }
     return this;
   }
 
-  /** Whether the instance stopped for good (a failed start): nothing more will be processed. */
+  /** Whether the instance stopped for good (NOT_RUNNING or ERROR, a failed start): nothing more will be processed. */
   boolean failed() {
-    return streams.state().hasCompletedShutdown() || streams.state() == KafkaStreams.State.ERROR;
+    return streams.state().hasCompletedShutdown();
   }
 
   /**

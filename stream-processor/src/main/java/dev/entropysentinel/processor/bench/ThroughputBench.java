@@ -8,10 +8,6 @@ import dev.entropysentinel.schemas.Topics;
 import dev.entropysentinel.schemas.WireSerde;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,23 +84,20 @@ final class ThroughputBench {
    */
   Round round(Backlog backlog, int threads, CommitSetting commit, int round) {
     String prefix = applicationIdPrefix + "-tp" + (++instances);
-    Map<String, DoubleSupplier> readers = new LinkedHashMap<>();
-    readers.put("plain", () -> plain(backlog));
-    readers.put("consume", () -> reference(backlog, ReferenceApp.CONSUME_ONLY, threads, commit, prefix + "-c"));
-    readers.put("pass", () -> reference(backlog, ReferenceApp.PASSTHROUGH, threads, commit, prefix + "-p"));
-    readers.put("streams", () -> streams(backlog, threads, commit, prefix));
-    List<String> order = new ArrayList<>(readers.keySet());
-    if (round % 2 == 1) {
-      Collections.reverse(order);
+    List<DoubleSupplier> readers = List.of(() -> plain(backlog),
+        () -> reference(backlog, ReferenceApp.CONSUME_ONLY, threads, commit, prefix + "-c"),
+        () -> reference(backlog, ReferenceApp.PASSTHROUGH, threads, commit, prefix + "-p"),
+        () -> streams(backlog, threads, commit, prefix));
+    double[] perSec = new double[readers.size()];
+    for (int i = 0; i < readers.size(); i++) {
+      int reader = round % 2 == 0 ? i : readers.size() - 1 - i;
+      perSec[reader] = readers.get(reader).getAsDouble();
     }
-    Map<String, Double> perSec = new HashMap<>();
-    order.forEach(reader -> perSec.put(reader, readers.get(reader).getAsDouble()));
-    Round r = new Round(threads, commit, perSec.get("plain"), perSec.get("consume"), perSec.get("pass"),
-        perSec.get("streams"));
+    Round r = new Round(threads, commit, perSec[0], perSec[1], perSec[2], perSec[3]);
     progress.printf(Locale.ROOT, "  throughput round %d, %d stream thread(s), %s: plain consumer %,.0f rec/s, "
-        + "consume-only Streams app %,.0f (%.3f), passthrough Streams app %,.0f (%.3f), processor %,.0f rec/s, ratio %.3f%n",
-        round + 1, threads, commit.label(), r.plainPerSec(), r.consumeOnlyPerSec(), r.consumeOnlyRatio(),
-        r.passthroughPerSec(), r.passthroughRatio(), r.streamsPerSec(), r.ratio());
+        + "%s %,.0f (%.3f), %s %,.0f (%.3f), processor %,.0f rec/s, ratio %.3f%n", round + 1, threads, commit.label(),
+        r.plainPerSec(), ReferenceApp.CONSUME_ONLY.label(), r.consumeOnlyPerSec(), r.consumeOnlyRatio(),
+        ReferenceApp.PASSTHROUGH.label(), r.passthroughPerSec(), r.passthroughRatio(), r.streamsPerSec(), r.ratio());
     progress.flush();
     return r;
   }
