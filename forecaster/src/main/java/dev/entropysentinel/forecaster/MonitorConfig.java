@@ -21,6 +21,9 @@ import java.util.Map;
  *     scale; a run with +-1 rewards may give up twice as much in its own units): a plateau STOP needs both
  *     the slow drift's upper bound over the horizon left and the forecast's gain below it
  * @param drift the slow drift a plateau STOP must rule out ({@link DriftShape})
+ * @param minStopSaving a plateau STOP is decided only while it saves at least this share of the planned
+ *     steps: a STOP costs a checkpoint and a final evaluation and ends the run for good, which a few
+ *     last steps saved do not pay for (the plateau is still reported)
  * @param earlyFraction a collapse before this share of the planned steps is early
  * @param targetScore INTERVENE on early collapse only if the forecast's upper bound is below this
  * @param silenceTimeout a run with no record for longer than this is silent
@@ -36,6 +39,7 @@ public record MonitorConfig(
     double fitTolerance,
     double maxForgone,
     DriftShape drift,
+    double minStopSaving,
     double earlyFraction,
     double targetScore,
     Duration silenceTimeout,
@@ -51,6 +55,7 @@ public record MonitorConfig(
     require(fitTolerance > 0 && Double.isFinite(fitTolerance), "monitor.fitTolerance must be > 0", fitTolerance);
     require(maxForgone > 0 && maxForgone < 1, "monitor.maxForgone must be in (0, 1)", maxForgone);
     require(drift != null, "monitor.drift must be linear or log", drift);
+    require(minStopSaving >= 0 && minStopSaving < 1, "monitor.minStopSaving must be in [0, 1)", minStopSaving);
     require(earlyFraction > 0 && earlyFraction <= 1, "monitor.earlyFraction must be in (0, 1]", earlyFraction);
     require(Double.isFinite(targetScore), "monitor.targetScore must be finite", targetScore);
     require(silenceTimeout != null && !silenceTimeout.isNegative() && !silenceTimeout.isZero(),
@@ -68,43 +73,50 @@ public record MonitorConfig(
   /**
    * Defaults: collapse at a quarter of the starting entropy, explosion at twice the lowest for five
    * steps, 0.1 score off the law is a miss, stop only when at most 0.01 of final accuracy
-   * is forgone even if the score still drifts up linearly in steps, intervene with
+   * is forgone even if the score still drifts up linearly in steps and the STOP saves at least 5% of the
+   * planned steps, intervene with
    * KL-Cov at the paper's 7B ratio (a fraction, 0.002 = 0.2%) on a collapse in the first half of
    * the run whatever the target (1.0), advice only.
    */
   public static MonitorConfig ofDefaults() {
-    return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.01, DriftShape.LINEAR, 0.5, 1.0, Duration.ofMinutes(30),
+    return new MonitorConfig(10, 0.25, 2.0, 5, 0.2, 0.1, 0.01, DriftShape.LINEAR, 0.05, 0.5, 1.0, Duration.ofMinutes(30),
         ControlParameters.klCov(0.002, 1), true);
   }
 
   /** A copy that only advises ({@code true}) or acts ({@code false}). */
   public MonitorConfig withDryRun(boolean advise) {
     return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
-        maxForgone, drift, earlyFraction, targetScore, silenceTimeout, interventionChanges, advise);
+        maxForgone, drift, minStopSaving, earlyFraction, targetScore, silenceTimeout, interventionChanges, advise);
   }
 
   /** A copy that detects a collapse below {@code fraction} of the starting entropy. */
   public MonitorConfig withCollapseFraction(double fraction) {
     return new MonitorConfig(smoothingSteps, fraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
-        maxForgone, drift, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
+        maxForgone, drift, minStopSaving, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
   }
 
   /** A copy that forgoes at most {@code accuracy} of the final score for a STOP. */
   public MonitorConfig withMaxForgone(double accuracy) {
     return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
-        accuracy, drift, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
+        accuracy, drift, minStopSaving, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
   }
 
   /** A copy whose plateau STOP rules out a slow drift of {@code shape}. */
   public MonitorConfig withDrift(DriftShape shape) {
     return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
-        maxForgone, shape, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
+        maxForgone, shape, minStopSaving, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
+  }
+
+  /** A copy whose plateau STOP must save at least {@code share} of the planned steps. */
+  public MonitorConfig withMinStopSaving(double share) {
+    return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
+        maxForgone, drift, share, earlyFraction, targetScore, silenceTimeout, interventionChanges, dryRun);
   }
 
   /** A copy whose INTERVENE switches to {@code changes} (a method and its parameters, schemas' vocabulary). */
   public MonitorConfig withInterventionChanges(Map<String, String> changes) {
     return new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis, fitTolerance,
-        maxForgone, drift, earlyFraction, targetScore, silenceTimeout, changes, dryRun);
+        maxForgone, drift, minStopSaving, earlyFraction, targetScore, silenceTimeout, changes, dryRun);
   }
 
   private static void require(boolean ok, String rule, Object value) {

@@ -260,14 +260,19 @@ public final class MonitorTransition {
     return new MonitorStep(d.freeze(), d.fired, d.resolved, d.newDecisions, d.forecastUpdated, false);
   }
 
-  /** The policy: STOP on a plateau; INTERVENE on an early collapse whose ceiling misses the target. */
+  /**
+   * The policy: STOP on a plateau that still saves enough of the run; INTERVENE on an early collapse
+   * whose ceiling misses the target.
+   */
   private void decide(Draft d, Detection found) {
     if (d.stopped || d.decided.contains(found.type())) {
       return;
     }
     Decision decision = switch (found.type()) {
-      case PLATEAU -> new Decision(found.step(), Decision.Action.STOP, found.type(), "plateau: " + found.reason(),
-          Map.of(), config.dryRun());
+      case PLATEAU -> savesEnough(d, found)
+          ? new Decision(found.step(), Decision.Action.STOP, found.type(), "plateau: " + found.reason(), Map.of(),
+              config.dryRun())
+          : null;
       case ENTROPY_COLLAPSE -> earlyCollapseBelowTarget(d, found)
           ? new Decision(found.step(), Decision.Action.INTERVENE, found.type(), String.format(
               "early entropy collapse (step %d of %d) with forecast upper bound %s below target %.3f: %s",
@@ -283,6 +288,11 @@ public final class MonitorTransition {
     d.stopped = decision.action() == Decision.Action.STOP;
     d.decisions.add(decision);
     d.newDecisions.add(decision);
+  }
+
+  /** A plateau found this late saves too little of the planned run to be worth a STOP ({@link MonitorConfig#minStopSaving()}). */
+  private boolean savesEnough(Draft d, Detection found) {
+    return d.totalSteps != null && d.totalSteps - found.step() >= config.minStopSaving() * d.totalSteps;
   }
 
   /** Early needs a plan: without planned total steps nobody can tell early from late, so no intervention. */

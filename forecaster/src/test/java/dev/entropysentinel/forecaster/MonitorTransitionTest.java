@@ -1,6 +1,7 @@
 package dev.entropysentinel.forecaster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
@@ -156,6 +157,38 @@ class MonitorTransitionTest {
     assertThat(s.validationPoints()).containsExactly(new ValidationPoint(0, 0.2, 0.45));
   }
 
+  /**
+   * A plateau found when less than minStopSaving of the planned run is left is reported but not
+   * stopped: the same run stops at that step when the saving is exactly the minimum.
+   */
+  @Test
+  void aPlateauThatSavesLessThanTheMinimumShareIsReportedNotStopped() {
+    MonitorConfig defaults = MonitorConfig.ofDefaults();
+    java.util.function.IntToDoubleFunction h = t -> t < 200 ? 0.3 : 0.01;
+    java.util.function.IntToDoubleFunction score = t -> 0.7 + 0.001 * Math.sin(t);
+    int planned = 400;
+    int stop = run(new MonitorTransition(defaults, ForecastConfig.ofDefaults()), MonitorState.initial(planned), 1, 300, h,
+        score).stream().flatMap(s -> s.decisions().stream()).mapToInt(Decision::step).findFirst().orElseThrow();
+    double saved = (double) (planned - stop) / planned;
+
+    List<MonitorStep> atTheMinimum = run(new MonitorTransition(defaults.withMinStopSaving(saved), ForecastConfig.ofDefaults()),
+        MonitorState.initial(planned), 1, 300, h, score);
+    assertThat(atTheMinimum.stream().flatMap(s -> s.decisions().stream()))
+        .extracting(Decision::step, Decision::action).containsExactly(org.assertj.core.groups.Tuple.tuple(stop, Decision.Action.STOP));
+
+    List<MonitorStep> aboveIt = run(new MonitorTransition(defaults.withMinStopSaving(saved + 0.01), ForecastConfig.ofDefaults()),
+        MonitorState.initial(planned), 1, 300, h, score);
+    assertThat(aboveIt.stream().flatMap(s -> s.decisions().stream())).isEmpty();
+    assertThat(last(aboveIt).active(DetectionType.PLATEAU)).as("the plateau is still reported").isPresent();
+    assertThat(last(aboveIt).stopped()).isFalse();
+  }
+
+  @Test
+  void aMinimumStopSavingOutsideZeroToOneIsRefusedWithItsKey() {
+    assertThatThrownBy(() -> MonitorConfig.ofDefaults().withMinStopSaving(1.0))
+        .hasMessage("monitor.minStopSaving must be in [0, 1), was 1.0");
+  }
+
   @Test
   void nothingIsDecidedAfterAStop() {
     MonitorTransition advising = new MonitorTransition(MonitorConfig.ofDefaults(), ForecastConfig.ofDefaults());
@@ -181,7 +214,7 @@ class MonitorTransitionTest {
   void theSilenceTimeoutComesFromTheConfig() {
     MonitorConfig c = MonitorConfig.ofDefaults();
     MonitorConfig quick = new MonitorConfig(c.smoothingSteps(), c.collapseFraction(), c.explosionFactor(),
-        c.sustainSteps(), c.hysteresis(), c.fitTolerance(), c.maxForgone(), c.drift(), c.earlyFraction(), c.targetScore(),
+        c.sustainSteps(), c.hysteresis(), c.fitTolerance(), c.maxForgone(), c.drift(), c.minStopSaving(), c.earlyFraction(), c.targetScore(),
         Duration.ofSeconds(5), c.interventionChanges(), c.dryRun());
     MonitorTransition t = new MonitorTransition(quick, ForecastConfig.ofDefaults());
     MonitorState s = t.apply(MonitorState.initial(10), new MonitorEvent.Entropy(0, 0.4, 1_000)).state();

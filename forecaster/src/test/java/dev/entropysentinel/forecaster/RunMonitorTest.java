@@ -184,7 +184,7 @@ class RunMonitorTest {
 
   @Test
   void badMonitorSettingsNameTheKeyAndValue() {
-    var e = assertThrows(IllegalArgumentException.class, () -> new MonitorConfig(10, 1.5, 2, 5, 0.2, 0.1, 0.01, DriftShape.LINEAR, 0.5,
+    var e = assertThrows(IllegalArgumentException.class, () -> new MonitorConfig(10, 1.5, 2, 5, 0.2, 0.1, 0.01, DriftShape.LINEAR, 0.05, 0.5,
         1.0, Duration.ofMinutes(1), Map.of(), true));
     assertThat(e).hasMessage("monitor.collapseFraction must be in (0, 1), was 1.5");
   }

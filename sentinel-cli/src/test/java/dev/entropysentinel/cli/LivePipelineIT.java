@@ -48,7 +48,7 @@ class LivePipelineIT {
     Path out = dir.resolve("run.jsonl");
     MonitorConfig d = MonitorConfig.ofDefaults();
     MonitorConfig certainCollapse = new MonitorConfig(2, 0.999, d.explosionFactor(), d.sustainSteps(), d.hysteresis(),
-        d.fitTolerance(), d.maxForgone(), d.drift(), 1.0, d.targetScore(), d.silenceTimeout(), d.interventionChanges(), false);
+        d.fitTolerance(), d.maxForgone(), d.drift(), d.minStopSaving(), 1.0, d.targetScore(), d.silenceTimeout(), d.interventionChanges(), false);
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         ProcessorApp processor = ProcessorApp.start(new ProcessorConfig(broker.bootstrapServers(), "live-it",
             dir.resolve("state"), "127.0.0.1", 0, 1, Duration.ofMillis(50), 3,

@@ -88,6 +88,9 @@ public final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--drift", paramLabel = "SHAPE", converter = ReplayCommand.DriftConverter.class, description = "the slow drift a plateau STOP must rule out: linear (the score may still creep up linearly in steps: safe for any drift that does not speed up) or log (at most like ln(step): stops plateaus earlier, but runs drifting linearly too early) (default: ${DEFAULT-VALUE})")
   DriftShape drift;
 
+  @Option(names = "--min-stop-saving", paramLabel = "SHARE", description = "a plateau STOP only while it still saves at least this share of the planned steps; later the plateau is reported, not stopped (default: ${DEFAULT-VALUE})")
+  double minStopSaving;
+
   @Option(names = "--early-fraction", description = "a collapse before this share of the planned steps is early (default: ${DEFAULT-VALUE})")
   double earlyFraction;
 
@@ -143,7 +146,7 @@ public final class ProcessCommand implements Callable<Integer> {
     }
     try {
       MonitorConfig monitor = new MonitorConfig(smoothingSteps, collapseFraction, explosionFactor, sustainSteps, hysteresis,
-          fitTolerance, maxForgone, drift, earlyFraction, targetScore, Duration.ofSeconds(silenceTimeoutSeconds),
+          fitTolerance, maxForgone, drift, minStopSaving, earlyFraction, targetScore, Duration.ofSeconds(silenceTimeoutSeconds),
           interventionChanges, false);
       ProcessorSettings settings = ProcessorSettings.ofDefaults(signer).withMonitor(monitor).withPolicy(policy)
           .withGrace(graceSteps, Duration.ofMillis(graceMs)).withCommandCommit(Duration.ofMillis(commandCommitMs));
@@ -189,6 +192,7 @@ public final class ProcessCommand implements Callable<Integer> {
         case "--fit-tolerance" -> Double.toString(d.fitTolerance());
         case "--max-forgone" -> Double.toString(d.maxForgone());
         case "--drift" -> d.drift().name().toLowerCase(Locale.ROOT);
+        case "--min-stop-saving" -> Double.toString(d.minStopSaving());
         case "--early-fraction" -> Double.toString(d.earlyFraction());
         case "--target-score" -> Double.toString(d.targetScore());
         case "--silence-timeout-s" -> Long.toString(d.silenceTimeout().toSeconds());

@@ -92,6 +92,10 @@ public final class ReplayCommand implements Callable<Integer> {
       + "too early) (default: ${DEFAULT-VALUE})")
   DriftShape drift;
 
+  @Option(names = "--min-stop-saving", paramLabel = "SHARE", description = "a plateau STOP only while it still saves "
+      + "at least this share of the planned steps; later the plateau is reported, not stopped (default: ${DEFAULT-VALUE})")
+  double minStopSaving;
+
   @Option(names = "--json", description = "print JSON on stdout: one object for one log, else one array")
   boolean json;
 
@@ -203,12 +207,13 @@ public final class ReplayCommand implements Callable<Integer> {
     return file.getFileName() == null ? file.toString() : file.getFileName().toString();
   }
 
-  /** The default policy with this command's max-forgone and drift; a bad value is a usage error naming the flag. */
+  /** The default policy with this command's STOP settings; a bad value is a usage error naming the flag. */
   private MonitorConfig monitorConfig() {
     try {
-      return MonitorConfig.ofDefaults().withMaxForgone(maxForgone).withDrift(drift);
+      return MonitorConfig.ofDefaults().withMaxForgone(maxForgone).withDrift(drift).withMinStopSaving(minStopSaving);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--max-forgone: " + e.getMessage());
+      String flag = e.getMessage().startsWith("monitor.minStopSaving") ? "--min-stop-saving" : "--max-forgone";
+      throw new CommandLine.ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
     }
   }
 
@@ -238,6 +243,7 @@ public final class ReplayCommand implements Callable<Integer> {
       return switch (o.longestName()) {
         case "--max-forgone" -> Double.toString(MonitorConfig.ofDefaults().maxForgone());
         case "--drift" -> MonitorConfig.ofDefaults().drift().name().toLowerCase(Locale.ROOT);
+        case "--min-stop-saving" -> Double.toString(MonitorConfig.ofDefaults().minStopSaving());
         default -> null;
       };
     }
