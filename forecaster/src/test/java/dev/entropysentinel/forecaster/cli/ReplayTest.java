@@ -256,6 +256,22 @@ class ReplayTest {
     assertThat(help.toString()).contains("--max-forgone=ACCURACY").contains("(default: 0.01)");
   }
 
+  /** The 0.5B log's STOP at step 319 of 434 saves 26%: a minimum above that leaves the plateau unstopped. */
+  @Test
+  void minStopSavingKeepsLateStopsAwayAndABadValueNamesTheFlag() throws Exception {
+    StringWriter out = new StringWriter();
+    run(out, new StringWriter(), "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(), "--json",
+        "--min-stop-saving", "0.3");
+    JsonNode replay = new ObjectMapper().readTree(out.toString());
+    assertThat(replay.get("stop").isNull()).as("no STOP: %s", replay.get("stop")).isTrue();
+    assertThat(replay.get("detections").toString()).contains("PLATEAU");
+    StringWriter err = new StringWriter();
+    int code = run(new StringWriter(), err, "--log", resource("qwen2.5-0.5b-gsm8k-ppo.log").toString(),
+        "--min-stop-saving", "1.5");
+    assertThat(code).isEqualTo(ReplayCommand.USAGE);
+    assertThat(err.toString()).contains("--min-stop-saving: monitor.minStopSaving must be in [0, 1), was 1.5");
+  }
+
   @Test
   void jsonReportsTheValidationKeyAndItsAlternatives() throws Exception {
     StringWriter out = new StringWriter();
