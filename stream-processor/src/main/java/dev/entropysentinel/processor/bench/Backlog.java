@@ -1,6 +1,8 @@
 package dev.entropysentinel.processor.bench;
 
+import dev.entropysentinel.schemas.InvalidRecordException;
 import dev.entropysentinel.schemas.Topics;
+import dev.entropysentinel.schemas.WireSerde;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -17,6 +19,22 @@ import org.apache.kafka.common.TopicPartition;
 record Backlog(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
   /** Every topic the processor reads. */
   static final List<String> INPUTS = List.of(Topics.STEP_STATS, Topics.RUNS, Topics.EVALS, Topics.CONTROL_ACKS);
+  /** The wire serde of each input topic. */
+  private static final Map<String, WireSerde<?>> SERDES = Map.of(Topics.STEP_STATS, WireSerde.stepStats(), Topics.RUNS,
+      WireSerde.runs(), Topics.EVALS, WireSerde.evals(), Topics.CONTROL_ACKS, WireSerde.controlAcks());
+
+  /**
+   * Parses a record of input topic {@code topic} as the processor's first step does; whether it
+   * read as a record. The baseline readers call it on every record: an unreadable one costs its
+   * parse like any other.
+   */
+  static boolean parses(String topic, byte[] value) {
+    try {
+      return SERDES.get(topic).deserialize(topic, value) != null;
+    } catch (InvalidRecordException e) {
+      return false;
+    }
+  }
 
   /**
    * Writes {@code runs} runs of {@code ranks} ranks, interleaved step by step as live runs would be:

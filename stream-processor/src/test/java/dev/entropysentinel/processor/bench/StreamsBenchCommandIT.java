@@ -35,13 +35,13 @@ class StreamsBenchCommandIT {
       assertThat(report.get("throughput").get("backlogRecords").asLong()).isEqualTo(20 * 20 * 2 + 20 * 2 + 20);
       assertThat(throughput.get("plainMeanPerSec").asDouble()).isPositive();
       assertThat(throughput.get("streamsMeanPerSec").asDouble()).isPositive();
-      for (String reference : new String[] {"consumeOnly", "passthrough"}) {
+      for (String reference : new String[] {"parseOnly", "passthrough"}) {
         assertThat(throughput.get(reference + "MeanPerSec").asDouble()).as(reference).isPositive();
         assertThat(throughput.get(reference + "RatioOfMeans").asDouble()).as(reference)
             .isCloseTo(throughput.get(reference + "MeanPerSec").asDouble() / throughput.get("plainMeanPerSec").asDouble(),
                 org.assertj.core.data.Offset.offset(1e-9));
       }
-      assertThat(err.toString()).contains("consume-only Streams app", "passthrough Streams app");
+      assertThat(err.toString()).contains("parse-only Streams app", "passthrough Streams app");
       assertThat(throughput.get("ratioOfMeans").asDouble())
           .isCloseTo(throughput.get("streamsMeanPerSec").asDouble() / throughput.get("plainMeanPerSec").asDouble(),
               org.assertj.core.data.Offset.offset(1e-9));
